@@ -1,0 +1,29 @@
+//! Command-line interface.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Kubernetes operator for Posit Team: Workbench, Connect, Package Manager, Chronicle and
+/// Flightdeck, all from one Site resource.
+#[derive(Parser, Debug)]
+#[command(name = "team-operator", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the CustomResourceDefinitions of every kind as YAML.
+    Crds {
+        /// Write one file per CRD into this directory instead of printing them.
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+    },
+    /// Check manifests the way the API server would, without a cluster.
+    Validate {
+        /// Manifest files (multi-document YAML); `-` reads standard input.
+        #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+}

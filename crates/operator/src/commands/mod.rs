@@ -1,0 +1,17 @@
+//! One module per subcommand.
+
+mod crds;
+mod validate;
+
+use crate::cli::{Cli, Command};
+
+/// Any failure of a command; printed on standard error as is.
+pub type CommandError = Box<dyn std::error::Error>;
+
+/// Runs the chosen subcommand.
+pub fn run(cli: Cli) -> Result<(), CommandError> {
+    match cli.command {
+        Command::Crds { output_dir } => crds::run(output_dir.as_deref()),
+        Command::Validate { files } => validate::run(&files),
+    }
+}
