@@ -34,6 +34,14 @@ def to_json_schema(node):
     return out
 
 
+def field_path(parts):
+    """spec.items[0].name, the way the operator writes field paths."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 def load_schemas(crd_files):
     schemas = {}
     for path in crd_files:
@@ -69,7 +77,7 @@ def main():
             validator = jsonschema.Draft202012Validator(schema)
             errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
             for error in errors:
-                field = ".".join(str(part) for part in error.absolute_path)
+                field = field_path(error.absolute_path)
                 print(f"ERROR {path} doc {index}: {field}: {error.message}")
                 failed = True
             if not errors:

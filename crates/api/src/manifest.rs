@@ -5,7 +5,7 @@
 //! checks with CEL rules, defaulting) before they are decoded, so anything accepted here
 //! would also be accepted by a cluster running our CRDs.
 
-use crate::schema_check::{self, Finding, Severity};
+use crate::schema_check::{self, Finding, KindSchema, Severity};
 use crate::{
     API_VERSION, Chronicle, Connect, Flightdeck, PackageManager, PostgresDatabase, Site, Workbench,
     crd,
@@ -101,7 +101,7 @@ pub fn documents(text: &str) -> Result<Vec<(usize, Value)>, ManifestError> {
         problems: vec![Finding {
             severity: Severity::Error,
             path: String::new(),
-            message: format!("invalid YAML: {}", first_line(&error.to_string())),
+            message: format!("invalid YAML: {}", yaml_error_summary(&error.to_string())),
         }],
     })?;
     Ok(values
@@ -122,10 +122,20 @@ pub fn read_all(text: &str) -> Result<Vec<Decoded>, ManifestError> {
 
 /// Decodes one document into a resource.
 pub fn decode_document(document: usize, value: Value) -> Result<Decoded, ManifestError> {
-    let text_field = |name: &str| value.get(name).and_then(Value::as_str).unwrap_or("").to_string();
+    let text_field = |name: &str| {
+        value
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let (api_version, kind) = (text_field("apiVersion"), text_field("kind"));
     if kind.is_empty() {
-        return Err(ManifestError::in_document(document, "kind", "required field is missing"));
+        return Err(ManifestError::in_document(
+            document,
+            "kind",
+            "required field is missing",
+        ));
     }
     if kind == "Secret" {
         if api_version != "v1" {
@@ -142,11 +152,14 @@ pub fn decode_document(document: usize, value: Value) -> Result<Decoded, Manifes
             warnings: Vec::new(),
         });
     }
-    let Some(schema) = crd::schema_for_kind(&kind) else {
+    let Some(schema) = KindSchema::for_kind(&kind) else {
         return Err(ManifestError::in_document(
             document,
             "kind",
-            format!("unsupported kind {kind:?}: expected Secret or one of {}", crd::KINDS.join(", ")),
+            format!(
+                "unsupported kind {kind:?}: expected Secret or one of {}",
+                crd::KINDS.join(", ")
+            ),
         ));
     };
     if api_version != API_VERSION {
@@ -157,7 +170,7 @@ pub fn decode_document(document: usize, value: Value) -> Result<Decoded, Manifes
         ));
     }
     check_name(document, &value)?;
-    let (value, warnings) = admit(document, &schema, value)?;
+    let (value, warnings) = admit(document, schema, value)?;
     let resource = match kind.as_str() {
         "Site" => Resource::Site(Box::new(typed(document, value)?)),
         "Connect" => Resource::Connect(Box::new(typed(document, value)?)),
@@ -174,20 +187,23 @@ pub fn decode_document(document: usize, value: Value) -> Result<Decoded, Manifes
     })
 }
 
-/// What the API server does on create: prune nulls, check the schema, apply defaults.
-/// Returns the admitted object and the warnings.
+/// What the API server does on create: prune nulls, check the schema, apply defaults and drop
+/// unknown fields. Returns the object as it would be stored, and the warnings.
 pub fn admit(
     document: usize,
-    schema: &Value,
+    kind: &KindSchema,
     mut value: Value,
 ) -> Result<(Value, Vec<Finding>), ManifestError> {
-    schema_check::prune_nulls(schema, &mut value);
-    let defaulted = schema_check::apply_defaults(schema, &value);
-    let (errors, warnings): (Vec<Finding>, Vec<Finding>) = schema_check::check(schema, &defaulted)
+    schema_check::prune_nulls(kind.schema, &mut value);
+    let defaulted = schema_check::apply_defaults(kind.schema, &value);
+    let (errors, warnings): (Vec<Finding>, Vec<Finding>) = kind
+        .check(&defaulted)
         .into_iter()
         .partition(|f| f.severity == Severity::Error);
     if errors.is_empty() {
-        Ok((defaulted, warnings))
+        let mut stored = defaulted;
+        schema_check::prune_unknown(kind.schema, &mut stored);
+        Ok((stored, warnings))
     } else {
         Err(ManifestError {
             document: Some(document),
@@ -197,14 +213,23 @@ pub fn admit(
 }
 
 fn check_name(document: usize, value: &Value) -> Result<(), ManifestError> {
-    let name = value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    let name = value
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if name.is_empty() {
-        return Err(ManifestError::in_document(document, "metadata.name", "required field is missing"));
+        return Err(ManifestError::in_document(
+            document,
+            "metadata.name",
+            "required field is missing",
+        ));
     }
     let valid = name.len() <= 253
         && name.split('.').all(|label| {
             !label.is_empty()
-                && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         });
@@ -214,7 +239,9 @@ fn check_name(document: usize, value: &Value) -> Result<(), ManifestError> {
         Err(ManifestError::in_document(
             document,
             "metadata.name",
-            format!("invalid name {name:?}: must be a lowercase DNS subdomain (a-z, 0-9, '-', '.'), at most 253 characters"),
+            format!(
+                "invalid name {name:?}: must be a lowercase DNS subdomain (a-z, 0-9, '-', '.'), at most 253 characters"
+            ),
         ))
     }
 }
@@ -228,6 +255,14 @@ pub fn typed<K: DeserializeOwned>(document: usize, value: Value) -> Result<K, Ma
     })
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
+/// The first line of a YAML parser error, without its `error:` prefix, cut to a readable
+/// length (alias-expansion errors can list every alias on the way).
+fn yaml_error_summary(text: &str) -> String {
+    let line = text.lines().next().unwrap_or(text);
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    if line.chars().count() > 160 {
+        format!("{}...", line.chars().take(157).collect::<String>())
+    } else {
+        line.to_string()
+    }
 }

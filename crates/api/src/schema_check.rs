@@ -9,6 +9,47 @@ use regex::Regex;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
+
+/// The schema of one kind with its CEL rules compiled, built once per process.
+pub struct KindSchema {
+    pub kind: &'static str,
+    pub schema: &'static Value,
+    compiled: kube_cel::CompiledSchema,
+}
+
+impl KindSchema {
+    /// The schema of a kind the operator serves.
+    pub fn for_kind(kind: &str) -> Option<&'static KindSchema> {
+        static ALL: OnceLock<Vec<KindSchema>> = OnceLock::new();
+        ALL.get_or_init(|| {
+            crate::crd::KINDS
+                .iter()
+                .map(|kind| {
+                    let schema =
+                        crate::crd::schema_for_kind(kind).expect("listed kinds have schemas");
+                    KindSchema {
+                        kind,
+                        schema,
+                        compiled: kube_cel::compile_schema(schema),
+                    }
+                })
+                .collect()
+        })
+        .iter()
+        .find(|k| k.kind == kind)
+    }
+
+    /// Every finding for `value`: structural checks, then (when those pass) the CEL rules.
+    pub fn check(&self, value: &Value) -> Vec<Finding> {
+        let mut findings = structural_findings(self.schema, value);
+        if !findings.iter().any(|f| f.severity == Severity::Error) {
+            let result = kube_cel::validate_compiled(&self.compiled, value, None);
+            findings.extend(cel_findings(result));
+        }
+        findings
+    }
+}
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,7 +96,7 @@ pub fn prune_nulls(schema: &Value, value: &mut Value) {
                     .and_then(|s| s.get("nullable"))
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
-                !(child.is_null() && !nullable)
+                !child.is_null() || nullable
             });
             for (key, child) in map.iter_mut() {
                 if let Some(child_schema) = properties.and_then(|p| p.get(key)).or(additional) {
@@ -74,24 +115,71 @@ pub fn prune_nulls(schema: &Value, value: &mut Value) {
     }
 }
 
+/// Drops fields the schema does not know, as the API server does when it stores an object
+/// (the top-level apiVersion, kind and metadata are always kept).
+pub fn prune_unknown(schema: &Value, value: &mut Value) {
+    prune_unknown_at(schema, value, true);
+}
+
+fn prune_unknown_at(schema: &Value, value: &mut Value, root: bool) {
+    if flag(schema, "x-kubernetes-preserve-unknown-fields") {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            let additional = schema.get("additionalProperties");
+            map.retain(|key, _| {
+                (root && ROOT_FIELDS.contains(&key.as_str()))
+                    || properties.is_some_and(|p| p.contains_key(key))
+                    || additional.is_some_and(|a| a.is_object() || *a == Value::Bool(true))
+            });
+            for (key, child) in map.iter_mut() {
+                if root && ROOT_FIELDS.contains(&key.as_str()) {
+                    continue;
+                }
+                if let Some(child_schema) = properties
+                    .and_then(|p| p.get(key))
+                    .or(additional.filter(|a| a.is_object()))
+                {
+                    prune_unknown_at(child_schema, child, false);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item_schema) = schema.get("items") {
+                items
+                    .iter_mut()
+                    .for_each(|item| prune_unknown_at(item_schema, item, false));
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Fills in schema defaults, as the API server does before validation.
 pub fn apply_defaults(schema: &Value, value: &Value) -> Value {
     kube_cel::apply_defaults(schema, value)
 }
 
-/// Checks `value` against `schema` (an openAPIV3Schema) and returns every finding.
+/// Checks `value` against any openAPIV3Schema (compiling its CEL rules on the way) and
+/// returns every finding. For the operator's own kinds use [`KindSchema::check`].
 pub fn check(schema: &Value, value: &Value) -> Vec<Finding> {
-    let mut checker = Checker::default();
-    checker.walk(schema, value, "");
-    let mut findings = checker.findings;
+    let mut findings = structural_findings(schema, value);
     if !findings.iter().any(|f| f.severity == Severity::Error) {
-        findings.extend(cel_findings(schema, value));
+        findings.extend(cel_findings(kube_cel::validate(schema, value, None)));
     }
     findings
 }
 
-fn cel_findings(schema: &Value, value: &Value) -> Vec<Finding> {
-    match kube_cel::validate(schema, value, None) {
+fn structural_findings(schema: &Value, value: &Value) -> Vec<Finding> {
+    let mut checker = Checker::default();
+    checker.walk(schema, value, "");
+    checker.findings
+}
+
+fn cel_findings(result: Result<(), kube_cel::ValidationErrors>) -> Vec<Finding> {
+    match result {
         Ok(()) => Vec::new(),
         Err(errors) => errors
             .iter()
@@ -136,7 +224,10 @@ impl Checker {
         }
         if flag(schema, "x-kubernetes-int-or-string") {
             if !(value.is_string() || value.is_i64() || value.is_u64()) {
-                self.error(path, format!("must be an integer or a string, found {}", kind_of(value)));
+                self.error(
+                    path,
+                    format!("must be an integer or a string, found {}", kind_of(value)),
+                );
             }
             return;
         }
@@ -151,7 +242,13 @@ impl Checker {
             && !allowed.contains(value)
         {
             let listed = allowed.iter().map(render).collect::<Vec<_>>().join(", ");
-            self.error(path, format!("unsupported value {}: must be one of {listed}", render(value)));
+            self.error(
+                path,
+                format!(
+                    "unsupported value {}: must be one of {listed}",
+                    render(value)
+                ),
+            );
         }
         match value {
             Value::String(text) => self.check_string(schema, text, path),
@@ -175,7 +272,11 @@ impl Checker {
         if !ok {
             self.error(
                 path,
-                format!("invalid type: {} {}, expected {type_}", kind_of(value), preview(value)),
+                format!(
+                    "invalid type: {} {}, expected {type_}",
+                    kind_of(value),
+                    preview(value)
+                ),
             );
         }
         ok
@@ -191,7 +292,10 @@ impl Checker {
         if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
             && length > max
         {
-            self.error(path, format!("must be at most {max} characters long, found {length}"));
+            self.error(
+                path,
+                format!("must be at most {max} characters long, found {length}"),
+            );
         }
         if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
             let regex = self
@@ -203,7 +307,10 @@ impl Checker {
             {
                 let rule = crate::serde_util::patterns::describe(pattern)
                     .map_or_else(|| format!("must match {pattern}"), str::to_string);
-                self.error(path, format!("invalid value {}: {rule}", render(&Value::from(text))));
+                self.error(
+                    path,
+                    format!("invalid value {}: {rule}", render(&Value::from(text))),
+                );
             }
         }
     }
@@ -213,12 +320,18 @@ impl Checker {
         if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
             && number < min
         {
-            self.error(path, format!("{value} is less than the minimum {}", schema["minimum"]));
+            self.error(
+                path,
+                format!("{value} is less than the minimum {}", schema["minimum"]),
+            );
         }
         if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
             && number > max
         {
-            self.error(path, format!("{value} is greater than the maximum {}", schema["maximum"]));
+            self.error(
+                path,
+                format!("{value} is greater than the maximum {}", schema["maximum"]),
+            );
         }
         if schema.get("format").and_then(Value::as_str) == Some("int32")
             && value.as_i64().is_none_or(|n| i32::try_from(n).is_err())
@@ -310,4 +423,71 @@ fn preview(value: &Value) -> String {
 
 fn render(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn errors(schema: &Value, value: &Value) -> Vec<String> {
+        check(schema, value)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn int_or_string_takes_either() {
+        let schema =
+            json!({"type": "object", "properties": {"port": {"x-kubernetes-int-or-string": true}}});
+        assert!(errors(&schema, &json!({"port": 80})).is_empty());
+        assert!(errors(&schema, &json!({"port": "http"})).is_empty());
+        assert_eq!(
+            errors(&schema, &json!({"port": true})),
+            ["port: must be an integer or a string, found boolean"]
+        );
+    }
+
+    #[test]
+    fn preserved_json_is_not_checked_or_pruned() {
+        let schema = json!({"type": "object", "properties": {"settings": {"type": "object",
+            "additionalProperties": {"x-kubernetes-preserve-unknown-fields": true}}}});
+        let mut value = json!({"settings": {"a": {"deep": null, "list": [1, "x"]}}, "extra": 1});
+        assert!(errors(&schema, &value).is_empty());
+        prune_unknown(&schema, &mut value);
+        assert_eq!(
+            value,
+            json!({"settings": {"a": {"deep": null, "list": [1, "x"]}}})
+        );
+    }
+
+    #[test]
+    fn nullable_fields_keep_their_null() {
+        let schema = json!({"type": "object", "properties": {
+            "maybe": {"type": "boolean", "nullable": true},
+            "plain": {"type": "string"}}});
+        let mut value = json!({"maybe": null, "plain": null});
+        prune_nulls(&schema, &mut value);
+        assert_eq!(value, json!({"maybe": null}));
+    }
+
+    #[test]
+    fn lengths_count_characters_not_bytes() {
+        let schema = json!({"type": "string", "maxLength": 3});
+        assert!(errors(&schema, &json!("äöü")).is_empty());
+        assert_eq!(
+            errors(&schema, &json!("äöüß")),
+            ["must be at most 3 characters long, found 4"]
+        );
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        let schema = json!({"type": "integer"});
+        let long = "x".repeat(500);
+        let message = &errors(&schema, &json!(long))[0];
+        assert!(message.len() < 120, "{message}");
+    }
 }

@@ -36,6 +36,13 @@ pub mod patterns {
         r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
     /// A Kubernetes resource quantity such as `10Gi` or `500m`.
     pub const QUANTITY: &str = r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
+    /// A quantity, or empty for "use the default".
+    pub const QUANTITY_OR_EMPTY: &str = r"^$|^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
+    /// A DNS subdomain, or empty for "not set".
+    pub const DNS_SUBDOMAIN_OR_EMPTY: &str =
+        r"^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+    /// One path segment (no `/`, not `.` or `..`), or empty for "not set".
+    pub const PATH_SEGMENT_OR_EMPTY: &str = r"^$|^[^/]*[^/.][^/]*$";
     /// A ratio between 0 and 1, as Workbench reads `cpu-request-ratio`.
     pub const RATIO: &str = r"^(0(\.[0-9]+)?|1(\.0+)?)$";
 
@@ -48,7 +55,13 @@ pub mod patterns {
             DNS_SUBDOMAIN => {
                 "must be a DNS name: lowercase labels of letters, digits and '-' separated by '.'"
             }
-            QUANTITY => "must be a Kubernetes quantity such as 512Mi, 10Gi or 2",
+            QUANTITY | QUANTITY_OR_EMPTY => {
+                "must be a Kubernetes quantity such as 512Mi, 10Gi or 2"
+            }
+            DNS_SUBDOMAIN_OR_EMPTY => {
+                "must be a DNS name: lowercase labels of letters, digits and '-' separated by '.'"
+            }
+            PATH_SEGMENT_OR_EMPTY => "must be a single path segment: no '/', and not '.' or '..'",
             RATIO => "must be a number from 0 to 1, such as 0.6",
             _ => return None,
         })

@@ -69,7 +69,11 @@ pub struct AuthSpec {
     pub saml_metadata_url: String,
     /// Connect: SAML attribute profile. Excludes the four individual attribute fields; when
     /// neither is set, `default` is used.
-    #[serde(default, rename = "samlIdPAttributeProfile", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "samlIdPAttributeProfile",
+        skip_serializing_if = "is_zero"
+    )]
     pub saml_idp_attribute_profile: String,
     /// Connect: SAML attribute holding the user name.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -151,12 +155,12 @@ pub struct VolumeSpec {
     pub storage_class_name: String,
     /// Requested size of a created claim, e.g. `10Gi`.
     #[serde(default, skip_serializing_if = "is_zero")]
-    #[schemars(regex(pattern = patterns::QUANTITY))]
+    #[schemars(regex(pattern = patterns::QUANTITY_OR_EMPTY))]
     pub size: String,
     /// Name of the claim. For additional volumes it also names the pod volume
     /// (`addl-<pvcName>`).
     #[serde(default, skip_serializing_if = "is_zero")]
-    #[schemars(regex(pattern = patterns::DNS_SUBDOMAIN), length(max = 253))]
+    #[schemars(regex(pattern = patterns::DNS_SUBDOMAIN_OR_EMPTY), length(max = 253))]
     pub pvc_name: String,
     /// Mount path (additional volumes only).
     #[serde(default, skip_serializing_if = "is_zero")]

@@ -4,8 +4,8 @@
 use crate::enums::{FlightdeckLogFormat, FlightdeckLogLevel, PullPolicy, SiteLogFormat};
 use crate::serde_util::{StringMap, is_zero, patterns};
 use crate::shared::{
-    AuthSpec, AzureFilesConfig, DatabricksConfig, FeatureEnablerConfig, LicenseSpec,
-    SecretConfig, ServiceAccountConfig, SnowflakeConfig, SshKeyConfig, VolumeSource, VolumeSpec,
+    AuthSpec, AzureFilesConfig, DatabricksConfig, FeatureEnablerConfig, LicenseSpec, SecretConfig,
+    ServiceAccountConfig, SnowflakeConfig, SshKeyConfig, VolumeSource, VolumeSpec,
 };
 use crate::status::ConditionsStatus;
 use crate::workbench::{
@@ -103,7 +103,7 @@ pub struct SiteSpec {
     /// Creates the shared PVC `<site>-shared`, mounted at `/mnt/<sharedDirectory>` in Connect
     /// and Workbench servers and sessions. A single path segment.
     #[serde(default, skip_serializing_if = "is_zero")]
-    #[schemars(regex(pattern = r"^[^/]*[^/.][^/]*$"), length(max = 253))]
+    #[schemars(regex(pattern = patterns::PATH_SEGMENT_OR_EMPTY), length(max = 253))]
     pub shared_directory: String,
     /// Do not run the Job that creates the per-product subdirectories on FSx or NFS.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -115,7 +115,11 @@ pub struct SiteSpec {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub disable_pre_pull_images: bool,
     /// Drop the product databases and roles when the products are deleted.
-    #[serde(default, rename = "dropDatabaseOnTearDown", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "dropDatabaseOnTearDown",
+        skip_serializing_if = "is_zero"
+    )]
     pub drop_database_on_tear_down: bool,
     /// Verbose logging in every product.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -724,4 +728,44 @@ pub struct InternalKeycloakSpec {
     /// Accepted for compatibility; not used.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub node_selector: StringMap,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(yaml: &str) -> SiteSpec {
+        serde_saphyr::from_str(yaml).unwrap()
+    }
+
+    #[test]
+    fn absent_product_blocks_get_the_crd_defaults() {
+        let spec = spec("domain: example.com\n");
+        assert_eq!(spec.connect_or_default().domain_prefix, "connect");
+        assert_eq!(spec.connect_or_default().schedule_concurrency, 2);
+        assert_eq!(spec.workbench_or_default().domain_prefix, "workbench");
+        assert_eq!(
+            spec.package_manager_or_default().domain_prefix,
+            "packagemanager"
+        );
+        assert_eq!(spec.network_trust, 100);
+        assert_eq!(spec.enable_fqdn_health_checks, Some(true));
+        assert!(spec.flightdeck_enabled());
+    }
+
+    #[test]
+    fn a_present_block_defaults_its_own_fields() {
+        let spec = spec("domain: example.com\nconnect: {}\nflightdeck: {enabled: false}\n");
+        let connect = spec.connect.unwrap();
+        assert_eq!(connect.domain_prefix, "connect");
+        assert_eq!(connect.schedule_concurrency, 2);
+        assert!(!spec.flightdeck.as_ref().unwrap().enabled.unwrap());
+    }
+
+    #[test]
+    fn schedule_concurrency_zero_is_kept() {
+        // The Go operator could not express 0 (omitempty plus a CRD default of 2).
+        let spec = spec("domain: example.com\nconnect: {scheduleConcurrency: 0}\n");
+        assert_eq!(spec.connect.unwrap().schedule_concurrency, 0);
+    }
 }

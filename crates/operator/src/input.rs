@@ -22,12 +22,14 @@ pub struct InputError {
 pub enum InputProblem {
     Io(std::io::Error),
     Manifest(ManifestError),
+    Empty,
 }
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.detail {
             InputProblem::Io(error) => write!(f, "{}: {error}", self.source),
+            InputProblem::Empty => write!(f, "{}: no resources found", self.source),
             InputProblem::Manifest(error) => {
                 let lines: Vec<String> = error
                     .to_string()
@@ -55,6 +57,12 @@ pub fn read_files(files: &[PathBuf]) -> Result<Vec<Sourced>, InputError> {
             source: source.clone(),
             detail: InputProblem::Manifest(error),
         })?;
+        if decoded.is_empty() {
+            return Err(InputError {
+                source,
+                detail: InputProblem::Empty,
+            });
+        }
         resources.extend(decoded.into_iter().map(|decoded| Sourced {
             source: source.clone(),
             decoded,

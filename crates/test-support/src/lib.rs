@@ -113,15 +113,16 @@ fn run(mut command: Command) -> ToolRun {
 /// are errors), against [`KUBERNETES_VERSION`].
 pub fn kubernetes_validate(files: &[PathBuf]) -> ToolRun {
     let mut command = Command::new(tool("venv/bin/kubernetes-validate"));
-    command.args(["--strict", "-k", KUBERNETES_VERSION]).args(files);
+    command
+        .args(["--strict", "-k", KUBERNETES_VERSION])
+        .args(files);
     run(command)
 }
 
-/// Writes the generated CRDs into a scratch directory and returns their paths.
-pub fn write_generated_crds() -> Vec<PathBuf> {
+/// Writes CRDs (as JSON values) into a scratch directory as YAML and returns their paths.
+pub fn write_crds(crds: &[serde_json::Value]) -> Vec<PathBuf> {
     let dir = scratch_dir("crds");
-    team_api::crd::all()
-        .iter()
+    crds.iter()
         .map(|crd| {
             let name = crd["metadata"]["name"].as_str().unwrap_or("crd");
             let path = dir.join(format!("{name}.yaml"));
@@ -132,12 +133,13 @@ pub fn write_generated_crds() -> Vec<PathBuf> {
         .collect()
 }
 
-/// Validates the custom resources in `files` against the generated CRDs (OpenAPI part;
-/// CEL rules are checked by the Rust schema checker).
-pub fn validate_custom_resources(files: &[PathBuf]) -> ToolRun {
+/// Validates the custom resources in `files` against the given CRDs with Python jsonschema
+/// (the OpenAPI part; CEL rules are checked by `team_api::schema_check`). Pass
+/// `team_api::crd::all()`.
+pub fn validate_custom_resources(crds: &[serde_json::Value], files: &[PathBuf]) -> ToolRun {
     let mut command = Command::new(tool("venv/bin/python"));
     command.arg(workspace_root().join("scripts/validate-custom-resources.py"));
-    for crd in write_generated_crds() {
+    for crd in write_crds(crds) {
         command.arg("--crd").arg(crd);
     }
     command.args(files);

@@ -19,11 +19,8 @@ pub fn run(output_dir: Option<&Path>) -> Result<(), CommandError> {
 fn write_files(dir: &Path) -> Result<(), CommandError> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for crd in team_api::crd::all() {
-        let name = crd["metadata"]["name"].as_str().unwrap_or_default();
-        let (plural, group) = name.split_once('.').unwrap_or((name, ""));
-        let path = dir.join(format!("{group}_{plural}.yaml"));
-        let yaml = serde_saphyr::to_string(&crd)?;
-        std::fs::write(&path, format!("---\n{yaml}"))
+        let path = dir.join(team_api::crd::file_name(&crd));
+        std::fs::write(&path, team_api::crd::to_yaml(&crd))
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
