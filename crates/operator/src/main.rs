@@ -1,11 +1,8 @@
 //! `team-operator`: the Posit Team Kubernetes operator and its offline tools.
 
-mod cli;
-mod commands;
-mod input;
-
 use clap::Parser;
 use std::process::ExitCode;
+use team_operator::{cli, commands};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();

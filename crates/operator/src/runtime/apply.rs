@@ -1,0 +1,421 @@
+//! Applying desired objects.
+//!
+//! - Server-side apply with one field manager, forced: the operator owns what it writes.
+//! - No write when the live object already matches: it carries the hash of what was last
+//!   applied and still contains every desired field (so edits by others are repaired, and an
+//!   unchanged resync writes nothing).
+//! - Objects lacking `app.kubernetes.io/managed-by: team-operator` are never modified; they are
+//!   reported instead.
+//! - Create-once objects (generated secrets) are created when missing and never rewritten.
+//! - Pruning deletes what carries our label and the owner's reference but is no longer desired,
+//!   except objects marked as retained (data volumes, generated secrets).
+
+use super::kinds::Kind;
+use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use kube::core::DynamicObject;
+use kube::{Client, Error as KubeError};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+
+/// Field manager of every write.
+pub const FIELD_MANAGER: &str = "team-operator";
+/// Label marking objects the operator manages.
+pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+/// Value of [`MANAGED_BY_LABEL`].
+pub const MANAGED_BY: &str = "team-operator";
+/// Hash of the desired object last applied.
+pub const APPLIED_HASH_ANNOTATION: &str = "team-operator.posit.team/applied-hash";
+/// Objects with this annotation set to `"true"` are never pruned.
+pub const RETAIN_ANNOTATION: &str = "team-operator.posit.team/retain";
+
+/// How a desired object is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    /// Kept equal to the desired state.
+    Apply,
+    /// Created when missing, never changed afterwards (generated secrets).
+    CreateOnce,
+}
+
+/// One object to apply: a complete Kubernetes object (apiVersion, kind, metadata, ...).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DesiredObject {
+    pub object: Value,
+    pub policy: Policy,
+}
+
+/// What applying did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub deleted: usize,
+    /// Objects with our names that the operator did not create, as `Kind/namespace/name`.
+    pub foreign: Vec<String>,
+}
+
+impl Report {
+    /// Number of write requests made.
+    pub fn writes(&self) -> usize {
+        self.created + self.updated + self.deleted
+    }
+}
+
+/// Why applying failed.
+#[derive(Debug)]
+pub enum ApplyError {
+    /// The object's kind is not in the operator's kind table (a builder bug).
+    UnknownKind(String),
+    /// The kind is not installed in the cluster.
+    MissingApi(String),
+    /// The API server failed a request.
+    Api { object: String, source: KubeError },
+}
+
+impl std::fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApplyError::UnknownKind(kind) => write!(f, "no API is known for kind {kind}"),
+            ApplyError::MissingApi(kind) => write!(
+                f,
+                "{kind} is not installed in the cluster; install the project that provides it"
+            ),
+            ApplyError::Api { object, source } => match source {
+                KubeError::Api(status) => {
+                    write!(f, "{object}: {} ({})", status.message, status.code)
+                }
+                other => write!(f, "{object}: {other}"),
+            },
+        }
+    }
+}
+
+impl std::error::Error for ApplyError {}
+
+/// Writes desired objects and prunes stale ones.
+#[derive(Clone)]
+pub struct Applier {
+    client: Client,
+}
+
+impl Applier {
+    pub fn new(client: Client) -> Self {
+        Self { client }
+    }
+
+    /// Applies every object in order, stopping at the first API error. Foreign objects are
+    /// skipped and listed in the report.
+    pub async fn apply_all(&self, desired: &[DesiredObject]) -> Result<Report, ApplyError> {
+        let mut report = Report::default();
+        for object in desired {
+            self.apply_one(object, &mut report).await?;
+        }
+        Ok(report)
+    }
+
+    async fn apply_one(
+        &self,
+        desired: &DesiredObject,
+        report: &mut Report,
+    ) -> Result<(), ApplyError> {
+        let identity = Identity::of(&desired.object)?;
+        let api = self.api(identity.kind, &identity.namespace);
+        let live = api
+            .get_opt(&identity.name)
+            .await
+            .map_err(|source| identity.api_error(source))?;
+        let hash = content_hash(&desired.object);
+        if let Some(live) = live {
+            if !is_managed(&live) {
+                report.foreign.push(identity.to_string());
+                return Ok(());
+            }
+            let live_value = serde_json::to_value(&live).expect("objects serialize");
+            let current = desired.policy == Policy::CreateOnce
+                || (annotation(&live_value, APPLIED_HASH_ANNOTATION) == Some(hash.as_str())
+                    && contains(&live_value, &desired.object));
+            if current {
+                report.unchanged += 1;
+                return Ok(());
+            }
+            self.server_side_apply(&api, &identity, desired, &hash)
+                .await?;
+            report.updated += 1;
+        } else {
+            match desired.policy {
+                Policy::Apply => {
+                    self.server_side_apply(&api, &identity, desired, &hash)
+                        .await?
+                }
+                Policy::CreateOnce => self.create(&api, &identity, desired, &hash).await?,
+            }
+            report.created += 1;
+        }
+        Ok(())
+    }
+
+    async fn server_side_apply(
+        &self,
+        api: &Api<DynamicObject>,
+        identity: &Identity,
+        desired: &DesiredObject,
+        hash: &str,
+    ) -> Result<(), ApplyError> {
+        let body = with_annotation(&desired.object, APPLIED_HASH_ANNOTATION, hash);
+        let params = PatchParams::apply(FIELD_MANAGER).force();
+        api.patch(&identity.name, &params, &Patch::Apply(&body))
+            .await
+            .map(drop)
+            .map_err(|source| identity.api_error(source))
+    }
+
+    async fn create(
+        &self,
+        api: &Api<DynamicObject>,
+        identity: &Identity,
+        desired: &DesiredObject,
+        hash: &str,
+    ) -> Result<(), ApplyError> {
+        let body = with_annotation(&desired.object, APPLIED_HASH_ANNOTATION, hash);
+        let object: DynamicObject =
+            serde_json::from_value(body).expect("desired objects are objects");
+        match api.create(&PostParams::default(), &object).await {
+            Ok(_) => Ok(()),
+            // Created concurrently: create-once means the existing one wins.
+            Err(KubeError::Api(status)) if status.code == 409 => Ok(()),
+            Err(source) => Err(identity.api_error(source)),
+        }
+    }
+
+    /// Deletes objects of `kinds` in `namespace` that match `selector`, are owned by
+    /// `owner_uid` and are not in `desired`. Objects marked retained are kept. Kinds not
+    /// installed in the cluster are skipped.
+    pub async fn prune(
+        &self,
+        owner_uid: &str,
+        namespace: &str,
+        selector: &str,
+        kinds: &[&'static Kind],
+        desired: &[DesiredObject],
+    ) -> Result<usize, ApplyError> {
+        let wanted: BTreeSet<(String, String)> = desired
+            .iter()
+            .filter_map(|d| Identity::of(&d.object).ok())
+            .map(|i| (i.kind.kind.to_string(), i.name))
+            .collect();
+        let mut deleted = 0;
+        for kind in kinds {
+            let api = self.api(kind, namespace);
+            let listed = match api.list(&ListParams::default().labels(selector)).await {
+                Ok(list) => list,
+                Err(KubeError::Api(status)) if status.code == 404 && kind.optional => continue,
+                Err(source) => {
+                    return Err(ApplyError::Api {
+                        object: format!("{} list in {namespace}", kind.kind),
+                        source,
+                    });
+                }
+            };
+            for live in listed.items {
+                let name = live.metadata.name.clone().unwrap_or_default();
+                let owned = live
+                    .metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|r| r.uid == owner_uid);
+                let retained = live
+                    .metadata
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| a.get(RETAIN_ANNOTATION))
+                    .is_some_and(|v| v == "true");
+                if !owned
+                    || retained
+                    || !is_managed(&live)
+                    || wanted.contains(&(kind.kind.to_string(), name.clone()))
+                {
+                    continue;
+                }
+                match api.delete(&name, &DeleteParams::background()).await {
+                    Ok(_) => deleted += 1,
+                    Err(KubeError::Api(status)) if status.code == 404 => {}
+                    Err(source) => {
+                        return Err(ApplyError::Api {
+                            object: format!("{}/{namespace}/{name}", kind.kind),
+                            source,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(deleted)
+    }
+
+    fn api(&self, kind: &Kind, namespace: &str) -> Api<DynamicObject> {
+        let resource = kind.api_resource();
+        if kind.namespaced {
+            Api::namespaced_with(self.client.clone(), namespace, &resource)
+        } else {
+            Api::all_with(self.client.clone(), &resource)
+        }
+    }
+}
+
+/// Where an object lives.
+struct Identity {
+    kind: &'static Kind,
+    namespace: String,
+    name: String,
+}
+
+impl Identity {
+    fn of(object: &Value) -> Result<Self, ApplyError> {
+        let text = |pointer: &str| {
+            object
+                .pointer(pointer)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+        };
+        let (api_version, kind) = (text("/apiVersion"), text("/kind"));
+        let kind = Kind::lookup(api_version, kind)
+            .ok_or_else(|| ApplyError::UnknownKind(format!("{api_version} {kind}")))?;
+        Ok(Self {
+            kind,
+            namespace: text("/metadata/namespace").to_string(),
+            name: text("/metadata/name").to_string(),
+        })
+    }
+
+    fn api_error(&self, source: KubeError) -> ApplyError {
+        match &source {
+            KubeError::Api(status) if status.code == 404 && self.kind.optional => {
+                ApplyError::MissingApi(format!("{} ({})", self.kind.kind, self.kind.api_version()))
+            }
+            _ => ApplyError::Api {
+                object: self.to_string(),
+                source,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.namespace.is_empty() {
+            write!(f, "{}/{}", self.kind.kind, self.name)
+        } else {
+            write!(f, "{}/{}/{}", self.kind.kind, self.namespace, self.name)
+        }
+    }
+}
+
+fn is_managed(object: &DynamicObject) -> bool {
+    object
+        .metadata
+        .labels
+        .as_ref()
+        .and_then(|labels| labels.get(MANAGED_BY_LABEL))
+        .is_some_and(|v| v == MANAGED_BY)
+}
+
+fn annotation<'a>(object: &'a Value, key: &str) -> Option<&'a str> {
+    object
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(key))
+        .and_then(Value::as_str)
+}
+
+fn with_annotation(object: &Value, key: &str, value: &str) -> Value {
+    let mut object = object.clone();
+    let metadata = object
+        .as_object_mut()
+        .expect("desired objects are JSON objects")
+        .entry("metadata")
+        .or_insert_with(|| Value::Object(Default::default()));
+    let annotations = metadata
+        .as_object_mut()
+        .expect("metadata is an object")
+        .entry("annotations")
+        .or_insert_with(|| Value::Object(Default::default()));
+    annotations
+        .as_object_mut()
+        .expect("annotations are an object")
+        .insert(key.to_string(), Value::from(value));
+    object
+}
+
+/// sha256 of the object's JSON: builders render deterministically, so equal desired states
+/// hash equally.
+pub fn content_hash(object: &Value) -> String {
+    let bytes = serde_json::to_vec(object).expect("JSON values serialize");
+    let digest = Sha256::digest(&bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// True when every field of `wanted` is present in `live` with the same value. Lists must
+/// have the same length; numbers compare by value.
+pub fn contains(live: &Value, wanted: &Value) -> bool {
+    match (live, wanted) {
+        (Value::Object(live), Value::Object(wanted)) => wanted.iter().all(|(key, value)| {
+            live.get(key).is_some_and(|l| contains(l, value)) || is_empty(value)
+        }),
+        (Value::Array(live), Value::Array(wanted)) => {
+            live.len() == wanted.len() && live.iter().zip(wanted).all(|(l, w)| contains(l, w))
+        }
+        (Value::Number(live), Value::Number(wanted)) => live.as_f64() == wanted.as_f64(),
+        (live, wanted) => live == wanted,
+    }
+}
+
+/// Empty maps and lists are dropped by the API server; their absence is a match.
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn containment_ignores_server_added_fields() {
+        let live = json!({"spec": {"replicas": 1, "strategy": {"type": "RollingUpdate"},
+            "template": {"spec": {"containers": [{"name": "a", "image": "x", "terminationMessagePath": "/dev/termination-log"}]}}}});
+        let wanted = json!({"spec": {"replicas": 1, "template": {"spec": {"containers": [{"name": "a", "image": "x"}]}}}});
+        assert!(contains(&live, &wanted));
+    }
+
+    #[test]
+    fn containment_sees_edits_and_removed_items() {
+        let live = json!({"data": {"a": "1"}, "list": [1, 2]});
+        assert!(!contains(&live, &json!({"data": {"a": "2"}})));
+        assert!(!contains(&live, &json!({"data": {"b": "1"}})));
+        assert!(!contains(&live, &json!({"list": [1]})));
+        assert!(contains(&live, &json!({"list": [1.0, 2], "empty": {}})));
+    }
+
+    #[test]
+    fn hashes_follow_content() {
+        let a = json!({"kind": "ConfigMap", "data": {"k": "v"}});
+        let b = json!({"kind": "ConfigMap", "data": {"k": "w"}});
+        assert_eq!(content_hash(&a), content_hash(&a.clone()));
+        assert_ne!(content_hash(&a), content_hash(&b));
+        assert_eq!(content_hash(&a).len(), 64);
+    }
+
+    #[test]
+    fn annotation_is_added_without_losing_others() {
+        let object = json!({"metadata": {"name": "x", "annotations": {"keep": "me"}}});
+        let annotated = with_annotation(&object, APPLIED_HASH_ANNOTATION, "abc");
+        assert_eq!(annotated["metadata"]["annotations"]["keep"], "me");
+        assert_eq!(annotation(&annotated, APPLIED_HASH_ANNOTATION), Some("abc"));
+    }
+}

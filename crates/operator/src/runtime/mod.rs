@@ -1,0 +1,10 @@
+//! The running operator's machinery, independent of what each controller builds: applying
+//! and pruning objects, conditions, errors, leader election, metrics and health endpoints.
+
+pub mod apply;
+pub mod conditions;
+pub mod error;
+pub mod http;
+pub mod kinds;
+pub mod leader;
+pub mod metrics;

@@ -1,0 +1,197 @@
+//! The apply engine against an in-memory API server: creates, skips unchanged objects,
+//! repairs drift, leaves foreign objects alone, creates generated secrets once, prunes.
+
+use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+use kube::Api;
+use kube_fake_client::ClientBuilder;
+use serde_json::{Value, json};
+use team_operator::runtime::apply::{Applier, DesiredObject, Policy, RETAIN_ANNOTATION};
+use team_operator::runtime::kinds::Kind;
+
+const NS: &str = "posit-team";
+const OWNER_UID: &str = "0b5c6d1e-0000-4000-8000-000000000001";
+
+fn owner_ref() -> Value {
+    json!([{"apiVersion": "core.posit.team/v1beta1", "kind": "Connect", "name": "main",
+            "uid": OWNER_UID, "controller": true, "blockOwnerDeletion": true}])
+}
+
+fn config_map(name: &str, value: &str) -> DesiredObject {
+    DesiredObject {
+        object: json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": name, "namespace": NS,
+                "labels": {"app.kubernetes.io/managed-by": "team-operator", "app.kubernetes.io/instance": "main-connect"},
+                "ownerReferences": owner_ref()},
+            "data": {"value": value}
+        }),
+        policy: Policy::Apply,
+    }
+}
+
+fn generated_secret(name: &str, key: &str) -> DesiredObject {
+    DesiredObject {
+        object: json!({
+            "apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": name, "namespace": NS,
+                "labels": {"app.kubernetes.io/managed-by": "team-operator", "app.kubernetes.io/instance": "main-connect"},
+                "annotations": {RETAIN_ANNOTATION: "true"},
+                "ownerReferences": owner_ref()},
+            "type": "Opaque",
+            "data": {"key": key}
+        }),
+        policy: Policy::CreateOnce,
+    }
+}
+
+async fn client() -> kube::Client {
+    ClientBuilder::new().build().await.unwrap()
+}
+
+fn kinds(names: &[&str]) -> Vec<&'static Kind> {
+    names
+        .iter()
+        .map(|k| Kind::lookup("v1", k).unwrap())
+        .collect()
+}
+
+const SELECTOR: &str =
+    "app.kubernetes.io/managed-by=team-operator,app.kubernetes.io/instance=main-connect";
+
+#[tokio::test]
+async fn first_pass_creates_and_second_pass_writes_nothing() {
+    let applier = Applier::new(client().await);
+    let desired = vec![
+        config_map("a", "1"),
+        config_map("b", "2"),
+        generated_secret("key", "c2VjcmV0"),
+    ];
+    let first = applier.apply_all(&desired).await.unwrap();
+    assert_eq!((first.created, first.updated, first.unchanged), (3, 0, 0));
+    let second = applier.apply_all(&desired).await.unwrap();
+    assert_eq!(second.writes(), 0, "{second:?}");
+    assert_eq!(second.unchanged, 3);
+}
+
+#[tokio::test]
+async fn a_changed_desired_state_is_written_once() {
+    let client = client().await;
+    let applier = Applier::new(client.clone());
+    applier.apply_all(&[config_map("a", "1")]).await.unwrap();
+    let report = applier.apply_all(&[config_map("a", "2")]).await.unwrap();
+    assert_eq!(report.updated, 1);
+    let live: ConfigMap = Api::namespaced(client, NS).get("a").await.unwrap();
+    assert_eq!(live.data.unwrap()["value"], "2");
+    assert_eq!(
+        applier
+            .apply_all(&[config_map("a", "2")])
+            .await
+            .unwrap()
+            .writes(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn edits_by_others_are_reverted() {
+    let client = client().await;
+    let applier = Applier::new(client.clone());
+    applier.apply_all(&[config_map("a", "1")]).await.unwrap();
+    let api: Api<ConfigMap> = Api::namespaced(client, NS);
+    let patch = json!({"data": {"value": "edited"}});
+    api.patch(
+        "a",
+        &kube::api::PatchParams::default(),
+        &kube::api::Patch::Merge(&patch),
+    )
+    .await
+    .unwrap();
+    let report = applier.apply_all(&[config_map("a", "1")]).await.unwrap();
+    assert_eq!(report.updated, 1);
+    assert_eq!(api.get("a").await.unwrap().data.unwrap()["value"], "1");
+}
+
+#[tokio::test]
+async fn foreign_objects_are_reported_and_left_alone() {
+    let mut foreign = ConfigMap::default();
+    foreign.metadata.name = Some("a".into());
+    foreign.metadata.namespace = Some(NS.into());
+    foreign.data = Some([("value".to_string(), "theirs".to_string())].into());
+    let client = ClientBuilder::new()
+        .with_object(foreign)
+        .build()
+        .await
+        .unwrap();
+    let applier = Applier::new(client.clone());
+    let report = applier
+        .apply_all(&[config_map("a", "1"), config_map("b", "1")])
+        .await
+        .unwrap();
+    assert_eq!(report.foreign, vec!["ConfigMap/posit-team/a".to_string()]);
+    assert_eq!(report.created, 1);
+    let api: Api<ConfigMap> = Api::namespaced(client, NS);
+    assert_eq!(api.get("a").await.unwrap().data.unwrap()["value"], "theirs");
+}
+
+#[tokio::test]
+async fn generated_secrets_keep_their_first_value() {
+    let client = client().await;
+    let applier = Applier::new(client.clone());
+    applier
+        .apply_all(&[generated_secret("key", "Zmlyc3Q=")])
+        .await
+        .unwrap();
+    let report = applier
+        .apply_all(&[generated_secret("key", "c2Vjb25k")])
+        .await
+        .unwrap();
+    assert_eq!(report.writes(), 0);
+    let live: Secret = Api::namespaced(client, NS).get("key").await.unwrap();
+    assert_eq!(live.data.unwrap()["key"].0, b"first");
+}
+
+#[tokio::test]
+async fn prune_removes_only_what_is_ours_and_no_longer_wanted() {
+    let client = client().await;
+    let applier = Applier::new(client.clone());
+    let everything = vec![
+        config_map("a", "1"),
+        config_map("b", "1"),
+        generated_secret("key", "eA=="),
+    ];
+    applier.apply_all(&everything).await.unwrap();
+    // An object of ours owned by someone else, and one without our label.
+    let api: Api<ConfigMap> = Api::namespaced(client.clone(), NS);
+    let mut other_owner = config_map("c", "1").object;
+    other_owner["metadata"]["ownerReferences"][0]["uid"] = json!("another-uid");
+    let other: ConfigMap = serde_json::from_value(other_owner).unwrap();
+    api.create(&Default::default(), &other).await.unwrap();
+
+    let still_wanted = vec![config_map("a", "1")];
+    let deleted = applier
+        .prune(
+            OWNER_UID,
+            NS,
+            SELECTOR,
+            &kinds(&["ConfigMap", "Secret"]),
+            &still_wanted,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        deleted, 1,
+        "only b goes: c has another owner, the secret is retained"
+    );
+    let mut names: Vec<String> = api
+        .list(&Default::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter_map(|c| c.metadata.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a", "c"]);
+    let secrets: Api<Secret> = Api::namespaced(client, NS);
+    assert!(secrets.get_opt("key").await.unwrap().is_some());
+}
