@@ -5,5 +5,6 @@
 
 pub mod cli;
 pub mod commands;
+pub mod controllers;
 pub mod input;
 pub mod runtime;

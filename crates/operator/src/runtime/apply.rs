@@ -71,7 +71,10 @@ pub enum ApplyError {
     /// The kind is not installed in the cluster.
     MissingApi(String),
     /// The API server failed a request.
-    Api { object: String, source: KubeError },
+    Api {
+        object: String,
+        source: Box<KubeError>,
+    },
 }
 
 impl std::fmt::Display for ApplyError {
@@ -82,7 +85,7 @@ impl std::fmt::Display for ApplyError {
                 f,
                 "{kind} is not installed in the cluster; install the project that provides it"
             ),
-            ApplyError::Api { object, source } => match source {
+            ApplyError::Api { object, source } => match source.as_ref() {
                 KubeError::Api(status) => {
                     write!(f, "{object}: {} ({})", status.message, status.code)
                 }
@@ -214,7 +217,7 @@ impl Applier {
                 Err(source) => {
                     return Err(ApplyError::Api {
                         object: format!("{} list in {namespace}", kind.kind),
-                        source,
+                        source: Box::new(source),
                     });
                 }
             };
@@ -245,7 +248,7 @@ impl Applier {
                     Err(source) => {
                         return Err(ApplyError::Api {
                             object: format!("{}/{namespace}/{name}", kind.kind),
-                            source,
+                            source: Box::new(source),
                         });
                     }
                 }
@@ -296,7 +299,7 @@ impl Identity {
             }
             _ => ApplyError::Api {
                 object: self.to_string(),
-                source,
+                source: Box::new(source),
             },
         }
     }

@@ -3,8 +3,12 @@
 
 pub mod apply;
 pub mod conditions;
+pub mod context;
+pub mod controller;
 pub mod error;
 pub mod http;
 pub mod kinds;
 pub mod leader;
 pub mod metrics;
+pub mod options;
+pub mod telemetry;

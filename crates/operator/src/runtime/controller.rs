@@ -1,0 +1,222 @@
+//! Runs one kind's reconcile function as a kube-runtime Controller.
+//!
+//! Watches: the primary kind (full objects, one reflector per watched namespace) and the kinds
+//! it owns as metadata only, filtered by our label, turned into reconcile triggers through
+//! owner references. No store is kept for owned objects, so memory grows with the number of
+//! primary resources, not with their children. Streams are parameters, so tests and the
+//! benchmark feed the same controller from an in-memory API.
+
+use super::conditions::Health;
+use super::context::{Context, StatusShape};
+use super::error::ReconcileError;
+use futures::stream::{BoxStream, SelectAll};
+use futures::{Stream, StreamExt};
+use k8s_openapi::NamespaceResourceScope;
+use kube::api::Api;
+use kube::core::PartialObjectMeta;
+use kube::runtime::controller::{Action, Config as ControllerConfig, Controller};
+use kube::runtime::reflector::{self, ObjectRef, Store};
+use kube::runtime::{WatchStreamExt, watcher};
+use kube::{Client, Resource};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt::Debug;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A kind with its own controller.
+pub trait Managed:
+    Resource<DynamicType = (), Scope = NamespaceResourceScope>
+    + Clone
+    + Debug
+    + Serialize
+    + DeserializeOwned
+    + Send
+    + Sync
+    + 'static
+{
+    /// Controller name, used in logs and metrics.
+    const CONTROLLER: &'static str;
+    /// The legacy status fields this kind carries.
+    fn status_shape(&self) -> StatusShape;
+}
+
+/// What a successful reconcile concluded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub health: Health,
+    /// Overrides the status shape (e.g. to report the key Secret).
+    pub shape: Option<StatusShape>,
+}
+
+/// Label every object the operator writes carries; owned watches select on it.
+pub const MANAGED_SELECTOR: &str = "app.kubernetes.io/managed-by=team-operator";
+
+/// Watch events of `K` in one namespace (or all when `namespace` is None), with back-off on
+/// errors.
+pub fn primary_events<K: Managed>(
+    client: &Client,
+    namespace: Option<&str>,
+) -> BoxStream<'static, Result<watcher::Event<K>, watcher::Error>> {
+    let api: Api<K> = match namespace {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    };
+    watcher(api, watcher::Config::default().any_semantic())
+        .default_backoff()
+        .boxed()
+}
+
+/// Reconcile triggers from the metadata of owned objects of kind `Child`.
+pub fn owned_triggers<K: Managed, Child>(
+    client: &Client,
+    namespace: Option<&str>,
+) -> BoxStream<'static, ObjectRef<K>>
+where
+    Child: Resource<DynamicType = (), Scope = NamespaceResourceScope>
+        + Clone
+        + Debug
+        + DeserializeOwned
+        + Send
+        + Sync
+        + 'static,
+{
+    // An Api of PartialObjectMeta makes metadata-only requests.
+    let api: Api<PartialObjectMeta<Child>> = match namespace {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    };
+    let config = watcher::Config::default()
+        .labels(MANAGED_SELECTOR)
+        .any_semantic();
+    watcher(api, config)
+        .default_backoff()
+        .touched_objects()
+        .filter_map(|item| async move { item.ok() })
+        .flat_map(|meta: PartialObjectMeta<Child>| futures::stream::iter(owners_of::<K, _>(&meta)))
+        .boxed()
+}
+
+/// The owners of kind `K` named in an object's owner references.
+pub fn owners_of<K: Managed, Child: Resource>(child: &Child) -> Vec<ObjectRef<K>> {
+    let namespace = child.meta().namespace.clone();
+    child
+        .meta()
+        .owner_references
+        .iter()
+        .flatten()
+        .filter(|r| r.kind == K::kind(&()) && r.api_version == K::api_version(&()))
+        .map(|r| {
+            let owner = ObjectRef::new(&r.name);
+            match &namespace {
+                Some(ns) => owner.within(ns),
+                None => owner,
+            }
+        })
+        .collect()
+}
+
+/// Runs the controller until `shutdown` resolves. `ready` resolves... through `store`, which
+/// the caller may await (`Store::wait_until_ready`) to know the cache is synced.
+pub fn run<K, R, Fut>(
+    events: impl Stream<Item = Result<watcher::Event<K>, watcher::Error>> + Send + 'static,
+    triggers: SelectAll<BoxStream<'static, ObjectRef<K>>>,
+    reconcile: R,
+    context: Arc<Context>,
+    concurrency: u16,
+    shutdown: impl Future<Output = ()> + Send + Sync + 'static,
+) -> (Store<K>, impl Future<Output = ()>)
+where
+    K: Managed,
+    K::DynamicType: Default + Eq + std::hash::Hash + Clone + Unpin,
+    R: Fn(Arc<K>, Arc<Context>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Outcome, ReconcileError>> + Send + 'static,
+{
+    let (reader, writer) = reflector::store::<K>();
+    let stream = reflector::reflector(writer, events).applied_objects();
+    let controller = Controller::for_stream(stream, reader.clone())
+        .with_config(ControllerConfig::default().concurrency(concurrency))
+        .reconcile_on(triggers)
+        .graceful_shutdown_on(shutdown);
+    let reconcile = Arc::new(reconcile);
+    let driver = controller
+        .run(
+            move |object: Arc<K>, context: Arc<Context>| {
+                let reconcile = reconcile.clone();
+                async move { reconcile_and_report(object, context, reconcile.as_ref()).await }
+            },
+            |object: Arc<K>, error: &ReconcileError, context: Arc<Context>| {
+                Action::requeue(context.retry_delay(object.as_ref(), error))
+            },
+            context,
+        )
+        .for_each(|result| async move {
+            if let Err(error) = result {
+                tracing::debug!(controller = K::CONTROLLER, error = %error, "reconcile failed");
+            }
+        });
+    (reader, driver)
+}
+
+/// One reconcile with its bookkeeping: status, Events, metrics, retry delay.
+async fn reconcile_and_report<K, R, Fut>(
+    object: Arc<K>,
+    context: Arc<Context>,
+    reconcile: &R,
+) -> Result<Action, ReconcileError>
+where
+    K: Managed,
+    R: Fn(Arc<K>, Arc<Context>) -> Fut,
+    Fut: Future<Output = Result<Outcome, ReconcileError>>,
+{
+    let started = Instant::now();
+    let result = reconcile(object.clone(), context.clone()).await;
+    let (health, shape) = match &result {
+        Ok(outcome) => (
+            outcome.health.clone(),
+            outcome
+                .shape
+                .clone()
+                .unwrap_or_else(|| object.status_shape()),
+        ),
+        Err(error) => (
+            Health::Degraded {
+                reason: error.category().to_string(),
+                message: error.to_string(),
+            },
+            object.status_shape(),
+        ),
+    };
+    let report = context.report(object.as_ref(), &shape, &health).await;
+    let category = result.as_ref().err().map(ReconcileError::category);
+    context
+        .metrics
+        .observe(K::CONTROLLER, started.elapsed(), category);
+    match result {
+        Ok(_) => {
+            report?;
+            context.succeeded(object.as_ref());
+            let next = if matches!(health, Health::Progressing { .. }) {
+                Duration::from_secs(15)
+            } else {
+                context.settings.resync
+            };
+            Ok(Action::requeue(next))
+        }
+        Err(error) => {
+            if let Err(status_error) = report {
+                tracing::warn!(error = %status_error, "cannot record the failure in the status");
+            }
+            tracing::warn!(
+                controller = K::CONTROLLER,
+                namespace = object.meta().namespace.as_deref().unwrap_or(""),
+                name = object.meta().name.as_deref().unwrap_or(""),
+                reason = error.category(),
+                error = %error,
+                "reconcile failed"
+            );
+            Err(error)
+        }
+    }
+}
