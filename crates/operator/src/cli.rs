@@ -1,5 +1,6 @@
 //! Command-line interface.
 
+use crate::runtime::options::RunOptions;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -20,6 +21,8 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         output_dir: Option<PathBuf>,
     },
+    /// Run the operator: reconcile Sites and everything they derive in a cluster.
+    Run(Box<RunOptions>),
     /// Check manifests the way the API server would, without a cluster.
     Validate {
         /// Manifest files (multi-document YAML); `-` reads standard input.

@@ -10,5 +10,6 @@ pub mod http;
 pub mod kinds;
 pub mod leader;
 pub mod metrics;
+pub mod operator;
 pub mod options;
 pub mod telemetry;

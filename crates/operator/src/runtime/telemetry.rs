@@ -3,17 +3,33 @@
 use super::options::LogFormat;
 use tracing_subscriber::EnvFilter;
 
-/// Installs the global subscriber. An invalid filter is an error naming it.
-pub fn init(format: LogFormat, filter: &str) -> Result<(), String> {
-    let filter = EnvFilter::try_new(filter)
-        .map_err(|e| format!("--log-level {filter:?} is not a valid filter: {e}"))?;
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(true);
-    let result = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
-    };
-    result.map_err(|e| format!("cannot install the logger: {e}"))
+/// A validated logging setup, installed once the operator has reached the cluster (so a
+/// start-up failure is reported as the single line printed by the command).
+pub struct Logging {
+    format: LogFormat,
+    filter: EnvFilter,
+}
+
+impl Logging {
+    /// Validates the filter. An invalid one is an error naming it.
+    pub fn new(format: LogFormat, filter: &str) -> Result<Self, String> {
+        let filter = EnvFilter::try_new(filter)
+            .map_err(|e| format!("--log-level {filter:?} is not a valid filter: {e}"))?;
+        Ok(Self { format, filter })
+    }
+
+    /// Installs the global subscriber.
+    pub fn install(self) {
+        let builder = tracing_subscriber::fmt()
+            .with_env_filter(self.filter)
+            .with_writer(std::io::stderr)
+            .with_target(true);
+        let result = match self.format {
+            LogFormat::Text => builder.try_init(),
+            LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        };
+        if let Err(error) = result {
+            eprintln!("cannot install the logger: {error}");
+        }
+    }
 }
