@@ -1,9 +1,10 @@
 //! One module per subcommand.
 
 mod crds;
+mod db;
 mod validate;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, DbCommand};
 
 /// Any failure of a command; printed on standard error as is.
 pub type CommandError = Box<dyn std::error::Error>;
@@ -13,5 +14,9 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
     match cli.command {
         Command::Crds { output_dir } => crds::run(output_dir.as_deref()),
         Command::Validate { files } => validate::run(&files),
+        Command::Db { command } => match command {
+            DbCommand::Apply { files } => db::run(db::Action::Apply, &files),
+            DbCommand::Drop { files } => db::run(db::Action::Drop, &files),
+        },
     }
 }
