@@ -29,4 +29,32 @@ pub enum Command {
         #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
+    /// Provision or drop the databases of PostgresDatabase manifests, directly on their
+    /// PostgreSQL server (from a bastion, or to pre-provision before installing).
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Create or update the role, database and schemas of every PostgresDatabase in the files.
+    ///
+    /// The Secrets they refer to (main-database-url, credential override, product password)
+    /// are read from the same files. When the product password key is absent, a password is
+    /// generated and its Secret manifest is printed on standard output: keep it and pass it
+    /// with -f next time (or apply it to the cluster). Progress goes to standard error.
+    Apply {
+        /// Manifest files (multi-document YAML); `-` reads standard input.
+        #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Drop the database and role of every PostgresDatabase whose teardown.drop is true;
+    /// the others are kept, and the command says so.
+    Drop {
+        /// Manifest files (multi-document YAML); `-` reads standard input.
+        #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
 }

@@ -145,3 +145,180 @@ pub fn validate_custom_resources(crds: &[serde_json::Value], files: &[PathBuf]) 
     command.args(files);
     run(command)
 }
+
+/// The throwaway PostgreSQL server `scripts/with-postgres` (run by `scripts/test`) starts for
+/// the test run, as it describes itself in `TEAM_TEST_PG_*` variables.
+#[derive(Clone, Debug)]
+pub struct Postgres {
+    pub host: String,
+    pub port: u16,
+    /// A role with CREATEDB CREATEROLE and nothing more: what the tests provision with.
+    pub admin_user: String,
+    pub admin_password: String,
+    /// For test setup and assertions only.
+    pub superuser: String,
+    pub superuser_password: String,
+    /// The server log (log_statement=all).
+    pub log: PathBuf,
+    /// The CA certificate that signed the server's certificate.
+    pub ca: PathBuf,
+}
+
+/// The test server, or a panic telling how to start one.
+pub fn postgres() -> Postgres {
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!(
+                "{name} is not set: these tests need the throwaway PostgreSQL server; run them \
+                 through scripts/test or scripts/with-postgres (e.g. scripts/with-postgres cargo \
+                 test -p team-db)"
+            )
+        })
+    };
+    Postgres {
+        host: var("TEAM_TEST_PG_HOST"),
+        port: var("TEAM_TEST_PG_PORT")
+            .parse()
+            .expect("TEAM_TEST_PG_PORT is a port number"),
+        admin_user: var("TEAM_TEST_PG_ADMIN_USER"),
+        admin_password: var("TEAM_TEST_PG_ADMIN_PASSWORD"),
+        superuser: var("TEAM_TEST_PG_SUPERUSER"),
+        superuser_password: var("TEAM_TEST_PG_SUPERUSER_PASSWORD"),
+        log: PathBuf::from(var("TEAM_TEST_PG_LOG")),
+        ca: PathBuf::from(var("TEAM_TEST_PG_CA")),
+    }
+}
+
+impl Postgres {
+    /// `postgresql://user:password@host:port/database`, with user and password URL-encoded.
+    pub fn url(&self, user: &str, password: &str, database: &str) -> String {
+        format!(
+            "postgresql://{}:{}@{}:{}/{}",
+            url_encode(user),
+            url_encode(password),
+            self.host,
+            self.port,
+            url_encode(database)
+        )
+    }
+
+    /// The admin URL (non-superuser), to the `postgres` database.
+    pub fn admin_url(&self) -> String {
+        self.url(&self.admin_user, &self.admin_password, "postgres")
+    }
+
+    /// The superuser URL, to the `postgres` database.
+    pub fn superuser_url(&self) -> String {
+        self.url(&self.superuser, &self.superuser_password, "postgres")
+    }
+
+    /// A PostgresDatabase named `name` for `role` and `database` on this server: the admin
+    /// URL in the Secret [`WORKLOAD_SECRET`], the role's password in [`PRODUCT_SECRET`] under
+    /// [`PASSWORD_KEY`], dropped on deletion when `drop`.
+    pub fn database_resource(
+        &self,
+        name: &str,
+        role: &str,
+        database: &str,
+        schemas: &[&str],
+        drop: bool,
+    ) -> team_api::PostgresDatabase {
+        use team_api::enums::SecretType;
+        use team_api::postgres_database::{PostgresDatabaseSpec, PostgresDatabaseTeardown};
+        use team_api::shared::SecretConfig;
+        let kubernetes = |vault: &str| SecretConfig {
+            type_: SecretType::Kubernetes,
+            vault_name: vault.to_string(),
+        };
+        let spec = PostgresDatabaseSpec {
+            url: format!(
+                "postgres://{}@{}:{}/{}",
+                url_encode(role),
+                self.host,
+                self.port,
+                url_encode(database)
+            ),
+            secret_vault: PRODUCT_SECRET.to_string(),
+            secret_password_key: PASSWORD_KEY.to_string(),
+            secret: kubernetes(PRODUCT_SECRET),
+            workload_secret: kubernetes(WORKLOAD_SECRET),
+            schemas: schemas.iter().map(|schema| schema.to_string()).collect(),
+            teardown: Some(PostgresDatabaseTeardown { drop }),
+            ..PostgresDatabaseSpec::default()
+        };
+        team_api::PostgresDatabase::new(name, spec)
+    }
+
+    /// The Secret [`WORKLOAD_SECRET`] with this server's admin URL as `main-database-url`.
+    pub fn workload_secret(&self, namespace: Option<&str>) -> k8s_openapi::api::core::v1::Secret {
+        secret(
+            WORKLOAD_SECRET,
+            namespace,
+            &[("main-database-url", &self.admin_url())],
+        )
+    }
+
+    /// The server log as it is now.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", self.log.display()))
+    }
+}
+
+/// Secret holding `main-database-url` in the database fixtures.
+pub const WORKLOAD_SECRET: &str = "site-workload";
+/// Secret holding the product role's password in the database fixtures.
+pub const PRODUCT_SECRET: &str = "site-secrets";
+/// Key of the product role's password.
+pub const PASSWORD_KEY: &str = "pub-db-password";
+
+/// The Secret [`PRODUCT_SECRET`], with `password` under [`PASSWORD_KEY`] or without the key.
+pub fn product_secret(
+    namespace: Option<&str>,
+    password: Option<&str>,
+) -> k8s_openapi::api::core::v1::Secret {
+    let data: Vec<(&str, &str)> = password.map(|p| (PASSWORD_KEY, p)).into_iter().collect();
+    secret(PRODUCT_SECRET, namespace, &data)
+}
+
+/// A Secret named `name` holding `data` (as the API server returns it: in `data`).
+pub fn secret(
+    name: &str,
+    namespace: Option<&str>,
+    data: &[(&str, &str)],
+) -> k8s_openapi::api::core::v1::Secret {
+    use k8s_openapi::ByteString;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    k8s_openapi::api::core::v1::Secret {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            namespace: namespace.map(str::to_string),
+            ..ObjectMeta::default()
+        },
+        data: Some(
+            data.iter()
+                .map(|(key, value)| (key.to_string(), ByteString(value.as_bytes().to_vec())))
+                .collect(),
+        ),
+        ..Default::default()
+    }
+}
+
+/// A name no other test of this run uses: `<prefix>_<pid>_<n>`, lower case.
+pub fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    format!("{prefix}_{}_{n}", std::process::id())
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (byte as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

@@ -1,10 +1,11 @@
 //! One module per subcommand.
 
 mod crds;
+mod db;
 mod run;
 mod validate;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, DbCommand};
 
 /// Any failure of a command; printed on standard error as is.
 pub type CommandError = Box<dyn std::error::Error>;
@@ -15,5 +16,9 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Command::Crds { output_dir } => crds::run(output_dir.as_deref()),
         Command::Validate { files } => validate::run(&files),
         Command::Run(options) => run::run(*options),
+        Command::Db { command } => match command {
+            DbCommand::Apply { files } => db::run(db::Action::Apply, &files),
+            DbCommand::Drop { files } => db::run(db::Action::Drop, &files),
+        },
     }
 }

@@ -1,5 +1,10 @@
-//! One controller per kind. Each turns its resource into desired objects with the pure
-//! builders, applies them, and reports status through the shared runtime.
+//! One controller per kind, written against a `kube::Client` so it runs the same against a
+//! cluster and against an in-memory API in tests. Each turns its resource into desired
+//! objects with the pure builders, applies them, and reports status through the shared
+//! runtime.
+
+pub mod conditions;
+pub mod postgres_database;
 
 use crate::runtime::context::StatusShape;
 use crate::runtime::controller::Managed;
