@@ -2,8 +2,9 @@
 //! timeout and reuses the result for a while, so page views never hammer the products.
 //!
 //! A product is `up` when its endpoint answers with a 2xx or 3xx status within the timeout,
-//! `down` when it answers with an error status, refuses the connection or does not answer in
-//! time, and `unknown` before the first check has finished.
+//! and `down` when it answers with an error status, refuses the connection or does not answer
+//! in time. `unknown` is what the page shows when Flightdeck itself cannot be reached, and
+//! what a check reports when its URL is unusable.
 
 use crate::products::Product;
 use crate::site_source::SiteIdentity;
@@ -15,6 +16,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
@@ -73,7 +76,11 @@ pub fn endpoints(site: &SiteIdentity, overrides: &ServiceUrls) -> Vec<(Product, 
 struct Probe {
     product: Product,
     url: String,
-    last: Mutex<Option<Checked>>,
+    last: std::sync::Mutex<Option<Checked>>,
+    /// Serialises the first check, so concurrent first page views share it.
+    first_check: Mutex<()>,
+    /// A background refresh is running.
+    refreshing: AtomicBool,
 }
 
 #[derive(Clone, Copy)]
@@ -82,8 +89,11 @@ struct Checked {
     at: Instant,
 }
 
-/// Checks and caches product health.
-pub struct HealthChecker {
+/// Checks and caches product health. Cheap to clone: clones share the cache.
+#[derive(Clone)]
+pub struct HealthChecker(Arc<Shared>);
+
+struct Shared {
     probes: Vec<Probe>,
     cache_for: Duration,
     timeout: Duration,
@@ -104,50 +114,89 @@ impl HealthChecker {
             .map(|(product, url)| Probe {
                 product,
                 url,
-                last: Mutex::new(None),
+                last: std::sync::Mutex::new(None),
+                first_check: Mutex::new(()),
+                refreshing: AtomicBool::new(false),
             })
             .collect();
-        Self {
+        Self(Arc::new(Shared {
             probes,
             cache_for,
             timeout,
             client,
-        }
+        }))
     }
 
     /// How long a result is reused.
     pub fn cache_for(&self) -> Duration {
-        self.cache_for
+        self.0.cache_for
     }
 
-    /// The status of every product that has a health endpoint, checking those whose cached
-    /// result is stale. Checks run concurrently; concurrent callers share one check per
-    /// product. Takes at most about the timeout.
+    /// The status of every product that has a health endpoint.
+    ///
+    /// A fresh result is returned as is. A stale one is returned too, while one background
+    /// check per product refreshes it, so a page view never waits for a slow product. Only
+    /// the very first check of a product is waited for (at most about the timeout), and
+    /// concurrent callers share it.
     pub async fn statuses(&self) -> BTreeMap<Product, Status> {
-        let checks = self
-            .probes
-            .iter()
-            .map(|probe| async move { (probe.product, self.status_of(probe).await) });
+        let checks = (0..self.0.probes.len()).map(|index| async move {
+            (self.0.probes[index].product, self.status_of(index).await)
+        });
         futures_util::future::join_all(checks)
             .await
             .into_iter()
             .collect()
     }
 
-    async fn status_of(&self, probe: &Probe) -> Status {
-        // Holding the lock during the check makes concurrent page views wait for one check
-        // instead of each sending their own.
-        let mut last = probe.last.lock().await;
-        if let Some(checked) = *last
-            && checked.at.elapsed() < self.cache_for
-        {
+    async fn status_of(&self, index: usize) -> Status {
+        let probe = &self.0.probes[index];
+        if let Some(checked) = probe.last() {
+            if checked.at.elapsed() >= self.0.cache_for {
+                self.refresh_in_background(index);
+            }
             return checked.status;
         }
-        let status = self.check(probe).await;
+        let _first = probe.first_check.lock().await;
+        if let Some(checked) = probe.last() {
+            return checked.status; // another caller finished the first check
+        }
+        let status = self.0.check(probe).await;
+        probe.record(status);
+        status
+    }
+
+    fn refresh_in_background(&self, index: usize) {
+        let probe = &self.0.probes[index];
+        if probe.refreshing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let shared = self.0.clone();
+        tokio::spawn(async move {
+            let probe = &shared.probes[index];
+            let status = shared.check(probe).await;
+            probe.record(status);
+            probe.refreshing.store(false, Ordering::Release);
+        });
+    }
+}
+
+impl Probe {
+    fn last(&self) -> Option<Checked> {
+        *self
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn record(&self, status: Status) {
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let previous = last.map_or(Status::Unknown, |checked| checked.status);
         if previous != status {
             tracing::info!(
-                product = probe.product.id(),
+                product = self.product.id(),
                 from = previous.as_str(),
                 to = status.as_str(),
                 "product status changed"
@@ -157,9 +206,10 @@ impl HealthChecker {
             status,
             at: Instant::now(),
         });
-        status
     }
+}
 
+impl Shared {
     async fn check(&self, probe: &Probe) -> Status {
         let uri: Uri = match probe.url.parse() {
             Ok(uri) => uri,

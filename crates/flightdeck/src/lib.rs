@@ -89,6 +89,11 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
         cli.health_cache,
         cli.health_timeout,
     );
+    // Check the products right away, so the first visitor does not wait for it.
+    tokio::spawn({
+        let health = health.clone();
+        async move { health.statuses().await }
+    });
     let state = AppState::new(source, cli.features(), health, cli.academy_url.clone());
     let listener = TcpListener::bind(cli.listen)
         .await

@@ -27,6 +27,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 use team_api::Site;
+use team_api::shared::FeatureEnablerConfig;
 use tokio::net::TcpListener;
 
 /// Feature switches given on the command line or in the environment; unset ones follow the
@@ -39,22 +40,22 @@ pub struct FeatureOverrides {
 
 impl FeatureOverrides {
     fn show_config(&self, site: &Site) -> bool {
-        self.show_config.unwrap_or_else(|| {
-            site.spec
-                .flightdeck
-                .as_ref()
-                .is_some_and(|f| f.feature_enabler.show_config)
-        })
+        switch(self.show_config, site, |features| features.show_config)
     }
 
     fn show_academy(&self, site: &Site) -> bool {
-        self.show_academy.unwrap_or_else(|| {
-            site.spec
-                .flightdeck
-                .as_ref()
-                .is_some_and(|f| f.feature_enabler.show_academy)
-        })
+        switch(self.show_academy, site, |features| features.show_academy)
     }
+}
+
+/// The override when given, else the Site's switch (off when the Site has none).
+fn switch(overridden: Option<bool>, site: &Site, pick: fn(&FeatureEnablerConfig) -> bool) -> bool {
+    overridden.unwrap_or_else(|| {
+        site.spec
+            .flightdeck
+            .as_ref()
+            .is_some_and(|flightdeck| pick(&flightdeck.feature_enabler))
+    })
 }
 
 /// Shared by every request.
@@ -229,7 +230,7 @@ fn ready_site(state: &AppState) -> Result<Arc<Site>, Box<Response>> {
     let message = match state.0.source.current() {
         SiteView::Ready(site) => return Ok(site),
         SiteView::Loading => format!(
-            "Reading the Site {} in namespace {}. This page refreshes when it is ready.",
+            "Reading the Site {} in namespace {}. Reload the page in a few seconds.",
             identity.name, identity.namespace
         ),
         SiteView::Missing => format!(

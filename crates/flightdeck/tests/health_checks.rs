@@ -95,12 +95,12 @@ fn a_slow_product_is_down_after_the_timeout() {
 }
 
 #[test]
-fn results_are_reused_until_they_expire() {
+fn results_are_reused_then_refreshed_in_the_background() {
     let health = HealthServer::start();
     let rt = runtime();
     let checker = checker(
         &health.base_url(),
-        Duration::from_millis(400),
+        Duration::from_secs(1),
         Duration::from_secs(2),
     );
     for _ in 0..10 {
@@ -112,22 +112,57 @@ fn results_are_reused_until_they_expire() {
     assert_eq!(
         rt.block_on(checker.statuses()),
         all(Status::Up),
-        "still the cached answer"
+        "still fresh"
     );
-    std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(rt.block_on(checker.statuses()), all(Status::Down));
-    assert_eq!(health.requests(), 6);
+    std::thread::sleep(Duration::from_millis(1100));
+    // Stale: answered at once from the cache while a background check runs.
+    assert_eq!(rt.block_on(checker.statuses()), all(Status::Up));
+    assert!(common::eventually(Duration::from_secs(5), || rt
+        .block_on(checker.statuses())
+        == all(Status::Down)));
+    assert_eq!(health.requests(), 6, "one background check per product");
+}
+
+#[test]
+fn a_slow_product_never_delays_a_page_once_checked() {
+    let health = HealthServer::start();
+    let rt = runtime();
+    let checker = checker(
+        &health.base_url(),
+        Duration::from_millis(100),
+        Duration::from_secs(30),
+    );
+    assert_eq!(rt.block_on(checker.statuses()), all(Status::Up));
+    health.set_delay(Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    for _ in 0..20 {
+        assert_eq!(rt.block_on(checker.statuses()), all(Status::Up));
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "page views did not wait for the hanging checks"
+    );
+    assert!(common::eventually(Duration::from_secs(5), || health
+        .requests()
+        == 6));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        health.requests(),
+        6,
+        "one refresh in flight per product, not one per view"
+    );
 }
 
 #[test]
 fn concurrent_pages_share_one_check_per_product() {
     let health = HealthServer::start();
     health.set_delay(Duration::from_millis(300));
-    let checker = std::sync::Arc::new(checker(
+    let checker = checker(
         &health.base_url(),
         Duration::from_secs(60),
         Duration::from_secs(5),
-    ));
+    );
     let rt = runtime();
     let results = rt.block_on(async {
         let tasks: Vec<_> = (0..20)

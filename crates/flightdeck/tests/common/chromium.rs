@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use tungstenite::{Message, WebSocket};
 
 /// Flags for a quiet, self-contained headless browser.
-const FLAGS: [&str; 9] = [
+const FLAGS: [&str; 11] = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -22,6 +22,8 @@ const FLAGS: [&str; 9] = [
     "--disable-quic",
     "--no-first-run",
     "--hide-scrollbars",
+    "--disable-breakpad",
+    "--disable-crash-reporter",
 ];
 
 /// The Chromium installed by `scripts/install-test-tools`.
@@ -38,8 +40,19 @@ pub struct NetworkRequest {
     pub failed: bool,
 }
 
+/// The browser process, killed when dropped (also when a test fails half-way through
+/// starting it).
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 pub struct Browser {
-    child: Child,
+    process: Process,
     socket: WebSocket<TcpStream>,
     session: String,
     next_id: u64,
@@ -50,7 +63,7 @@ impl Browser {
     /// Starts Chromium with a fresh profile and opens one blank page.
     pub fn launch() -> Self {
         let profile = test_support::scratch_dir("chromium-profile");
-        let child = Command::new(chromium_path())
+        let process = Command::new(chromium_path())
             .args(FLAGS)
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg("--remote-debugging-address=127.0.0.1")
@@ -60,6 +73,7 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
+            .map(Process)
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", chromium_path().display()));
         let (port, path) = read_devtools_port(&profile);
         let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to DevTools");
@@ -74,7 +88,7 @@ impl Browser {
             .set_read_timeout(Some(Duration::from_millis(250)))
             .expect("socket timeout");
         let mut browser = Self {
-            child,
+            process,
             socket,
             session: String::new(),
             next_id: 0,
@@ -292,13 +306,12 @@ impl Drop for Browser {
         ));
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
+            if let Ok(Some(_)) = self.process.0.try_wait() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // Still running: `Process` kills it.
     }
 }
 

