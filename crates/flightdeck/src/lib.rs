@@ -74,14 +74,29 @@ pub enum StartupError {
 
 /// Runs Flightdeck until SIGTERM or Ctrl-C.
 pub async fn run(cli: Cli) -> Result<(), StartupError> {
-    let source = match &cli.site_file {
-        Some(path) => {
-            SiteSource::from_file(path, cli.site_name.as_deref(), cli.namespace.as_deref())?
-        }
+    // Everything that can fail comes before anything starts in the background, so a failed
+    // start-up prints its one line and nothing else.
+    let site = match &cli.site_file {
+        Some(path) => SiteOrigin::File(SiteSource::from_file(
+            path,
+            cli.site_name.as_deref(),
+            cli.namespace.as_deref(),
+        )?),
         None => {
             let name = cli.site_name.clone().ok_or(StartupError::MissingSiteName)?;
-            site_watch::start(name, cli.namespace.clone()).await?
+            let (client, identity) = site_watch::connect(name, cli.namespace.clone()).await?;
+            SiteOrigin::Cluster(client, identity)
         }
+    };
+    let listener = TcpListener::bind(cli.listen)
+        .await
+        .map_err(|source| StartupError::Listen {
+            address: cli.listen,
+            source,
+        })?;
+    let source = match site {
+        SiteOrigin::File(source) => source,
+        SiteOrigin::Cluster(client, identity) => site_watch::watch_with(client, identity),
     };
     let identity = source.identity();
     let health = HealthChecker::new(
@@ -95,12 +110,6 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
         async move { health.statuses().await }
     });
     let state = AppState::new(source, cli.features(), health, cli.academy_url.clone());
-    let listener = TcpListener::bind(cli.listen)
-        .await
-        .map_err(|source| StartupError::Listen {
-            address: cli.listen,
-            source,
-        })?;
     let address = listener.local_addr().unwrap_or(cli.listen);
     tracing::info!(
         %address,
@@ -111,6 +120,12 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
     server::serve(listener, state, shutdown_signal())
         .await
         .map_err(StartupError::Serve)
+}
+
+/// Where the Site comes from, once start-up checks have passed.
+enum SiteOrigin {
+    File(SiteSource),
+    Cluster(kube::Client, site_source::SiteIdentity),
 }
 
 /// Resolves on SIGTERM (how Kubernetes stops a pod) or Ctrl-C.

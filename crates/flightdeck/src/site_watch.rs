@@ -11,15 +11,17 @@ use std::sync::Arc;
 use team_api::Site;
 use tokio::sync::watch;
 
-/// Connects to the API server (in-cluster configuration, else the kubeconfig) and starts
-/// watching the Site `name` in `namespace` (default: the client's namespace).
-pub async fn start(name: String, namespace: Option<String>) -> Result<SiteSource, StartupError> {
+/// Connects to the API server (in-cluster configuration, else the kubeconfig) and names the
+/// Site to watch: `name` in `namespace` (default: the client's namespace).
+pub async fn connect(
+    name: String,
+    namespace: Option<String>,
+) -> Result<(kube::Client, SiteIdentity), StartupError> {
     let client = kube::Client::try_default()
         .await
         .map_err(|error| StartupError::Kubernetes(one_line(&error.to_string())))?;
     let namespace = namespace.unwrap_or_else(|| client.default_namespace().to_string());
-    let identity = SiteIdentity { name, namespace };
-    Ok(watch_with(client, identity))
+    Ok((client, SiteIdentity { name, namespace }))
 }
 
 /// Starts the watch with a given client, in the background.
