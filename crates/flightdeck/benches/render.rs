@@ -80,8 +80,16 @@ fn requests_per_second(site: team_api::Site, identity: SiteIdentity) {
         .build()
         .expect("runtime");
     // Health endpoints that refuse connections: the cache holds "down" for the whole run.
+    let closed: flightdeck::health::ServiceUrls = [
+        Product::Workbench,
+        Product::Connect,
+        Product::PackageManager,
+    ]
+    .into_iter()
+    .map(|product| (product, "http://127.0.0.1:1".to_string()))
+    .collect();
     let health = HealthChecker::new(
-        flightdeck::health::endpoints(&identity, &Default::default()),
+        flightdeck::health::endpoints(&identity, &closed),
         Duration::from_secs(3600),
         Duration::from_millis(200),
     );

@@ -32,6 +32,14 @@ fn flightdeck() -> Command {
         command.env_remove(variable);
     }
     command.stdin(Stdio::null());
+    // Health checks stay on the loopback interface.
+    for variable in [
+        "WORKBENCH_SERVICE_URL",
+        "CONNECT_SERVICE_URL",
+        "PACKAGE_MANAGER_SERVICE_URL",
+    ] {
+        command.env(variable, common::CLOSED_PORT_URL);
+    }
     command
 }
 

@@ -91,6 +91,9 @@ pub fn site_file(yaml: &str) -> PathBuf {
     path
 }
 
+/// A loopback address that refuses connections (port 1 has no listener on a test machine).
+pub const CLOSED_PORT_URL: &str = "http://127.0.0.1:1";
+
 /// How to start a [`TestServer`].
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -103,11 +106,20 @@ pub struct Options {
 }
 
 impl Options {
+    /// Health checks go to a loopback port nothing listens on (products down), never to
+    /// the cluster names, which a test machine would try to resolve.
     pub fn new(site_yaml: String) -> Self {
         Self {
             site_yaml,
             features: FeatureOverrides::default(),
-            service_urls: ServiceUrls::new(),
+            service_urls: [
+                flightdeck::products::Product::Workbench,
+                flightdeck::products::Product::Connect,
+                flightdeck::products::Product::PackageManager,
+            ]
+            .into_iter()
+            .map(|product| (product, CLOSED_PORT_URL.to_string()))
+            .collect(),
             cache_for: Duration::from_secs(1),
             timeout: Duration::from_millis(500),
             academy_url: None,
