@@ -69,7 +69,11 @@ pub struct ChronicleConfig {
     #[serde(default, rename = "S3Storage", skip_serializing_if = "Option::is_none")]
     pub s3_storage: Option<ChronicleS3StorageConfig>,
     /// `[LocalStorage]`
-    #[serde(default, rename = "LocalStorage", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "LocalStorage",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_storage: Option<ChronicleLocalStorageConfig>,
     /// `[Logging]`
     #[serde(default, rename = "Logging", skip_serializing_if = "Option::is_none")]

@@ -155,13 +155,25 @@ pub struct ConnectConfig {
     #[serde(default, rename = "Launcher", skip_serializing_if = "Option::is_none")]
     pub launcher: Option<ConnectLauncherConfig>,
     /// `[Authentication]`
-    #[serde(default, rename = "Authentication", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "Authentication",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub authentication: Option<ConnectAuthenticationConfig>,
     /// `[Authorization]`
-    #[serde(default, rename = "Authorization", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "Authorization",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub authorization: Option<ConnectAuthorizationConfig>,
     /// `[Applications]`
-    #[serde(default, rename = "Applications", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "Applications",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub applications: Option<ConnectApplicationsConfig>,
     /// `[OAuth2]` (replaced by the operator when auth.type is oidc)
     #[serde(default, rename = "OAuth2", skip_serializing_if = "Option::is_none")]
@@ -182,10 +194,18 @@ pub struct ConnectConfig {
     #[serde(default, rename = "Scheduler", skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<ConnectSchedulerConfig>,
     /// One `[RPackageRepository "<name>"]` section per entry.
-    #[serde(default, rename = "RPackageRepositories", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "RPackageRepositories",
+        skip_serializing_if = "is_zero"
+    )]
     pub r_package_repositories: BTreeMap<String, ConnectRPackageRepositoryConfig>,
     /// `[TableauIntegration]`
-    #[serde(default, rename = "TableauIntegration", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "TableauIntegration",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tableau_integration: Option<ConnectLoggingSwitchConfig>,
 }
 
@@ -271,7 +291,11 @@ pub struct ConnectPostgresConfig {
     #[serde(default, rename = "URL", skip_serializing_if = "is_zero")]
     pub url: String,
     /// Instrumentation database URL (generated).
-    #[serde(default, rename = "InstrumentationURL", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "InstrumentationURL",
+        skip_serializing_if = "is_zero"
+    )]
     pub instrumentation_url: String,
 }
 
@@ -315,16 +339,28 @@ pub struct ConnectLauncherConfig {
     #[serde(default, rename = "ClusterDefinition", skip_serializing_if = "is_zero")]
     pub cluster_definition: Vec<String>,
     /// Namespace of content Jobs.
-    #[serde(default, rename = "KubernetesNamespace", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "KubernetesNamespace",
+        skip_serializing_if = "is_zero"
+    )]
     pub kubernetes_namespace: String,
     /// Launcher profiles file.
-    #[serde(default, rename = "KubernetesProfilesConfig", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "KubernetesProfilesConfig",
+        skip_serializing_if = "is_zero"
+    )]
     pub kubernetes_profiles_config: String,
     /// PVC of the data directory, mounted into content pods.
     #[serde(default, rename = "DataDirPVCName", skip_serializing_if = "is_zero")]
     pub data_dir_pvc_name: String,
     /// Use job templates.
-    #[serde(default, rename = "KubernetesUseTemplates", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "KubernetesUseTemplates",
+        skip_serializing_if = "is_zero"
+    )]
     pub kubernetes_use_templates: bool,
     /// Launcher scratch directory.
     #[serde(default, rename = "ScratchPath", skip_serializing_if = "is_zero")]
@@ -378,7 +414,11 @@ pub struct ConnectApplicationsConfig {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub python_environment_reaping: bool,
     /// Allow OAuth integrations.
-    #[serde(default, rename = "OAuthIntegrationsEnabled", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "OAuthIntegrationsEnabled",
+        skip_serializing_if = "is_zero"
+    )]
     pub o_auth_integrations_enabled: bool,
     /// Concurrent scheduled reports.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -396,7 +436,11 @@ pub struct ConnectOAuth2Config {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub client_secret_file: String,
     /// Issuer URL.
-    #[serde(default, rename = "OpenIDConnectIssuer", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "OpenIDConnectIssuer",
+        skip_serializing_if = "is_zero"
+    )]
     pub open_id_connect_issuer: String,
     /// Require the user name claim.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -464,13 +508,21 @@ pub struct ConnectSamlConfig {
     #[serde(default, rename = "IdPMetaDataURL", skip_serializing_if = "is_zero")]
     pub idp_metadata_url: String,
     /// Attribute profile.
-    #[serde(default, rename = "IdPAttributeProfile", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "IdPAttributeProfile",
+        skip_serializing_if = "is_zero"
+    )]
     pub idp_attribute_profile: String,
     /// User name attribute.
     #[serde(default, rename = "UsernameAttribute", skip_serializing_if = "is_zero")]
     pub username_attribute: String,
     /// First name attribute.
-    #[serde(default, rename = "FirstNameAttribute", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "FirstNameAttribute",
+        skip_serializing_if = "is_zero"
+    )]
     pub first_name_attribute: String,
     /// Last name attribute.
     #[serde(default, rename = "LastNameAttribute", skip_serializing_if = "is_zero")]

@@ -97,7 +97,13 @@ fn tidy_node(value: &mut Value) {
 /// Joins lines wrapped by doc comments; blank lines stay paragraph breaks.
 fn join_wrapped_lines(text: &str) -> String {
     text.split("\n\n")
-        .map(|paragraph| paragraph.split('\n').map(str::trim).collect::<Vec<_>>().join(" "))
+        .map(|paragraph| {
+            paragraph
+                .split('\n')
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect::<Vec<_>>()
         .join("\n\n")
 }

@@ -177,7 +177,9 @@ impl SessionSaveAction {
 }
 
 /// Access mode of a PersistentVolumeClaim.
-#[derive(Serialize, Deserialize, JsonSchema, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Serialize, Deserialize, JsonSchema, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
 pub enum AccessMode {
     ReadWriteOnce,
     ReadOnlyMany,

@@ -122,10 +122,20 @@ pub fn read_all(text: &str) -> Result<Vec<Decoded>, ManifestError> {
 
 /// Decodes one document into a resource.
 pub fn decode_document(document: usize, value: Value) -> Result<Decoded, ManifestError> {
-    let text_field = |name: &str| value.get(name).and_then(Value::as_str).unwrap_or("").to_string();
+    let text_field = |name: &str| {
+        value
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let (api_version, kind) = (text_field("apiVersion"), text_field("kind"));
     if kind.is_empty() {
-        return Err(ManifestError::in_document(document, "kind", "required field is missing"));
+        return Err(ManifestError::in_document(
+            document,
+            "kind",
+            "required field is missing",
+        ));
     }
     if kind == "Secret" {
         if api_version != "v1" {
@@ -146,7 +156,10 @@ pub fn decode_document(document: usize, value: Value) -> Result<Decoded, Manifes
         return Err(ManifestError::in_document(
             document,
             "kind",
-            format!("unsupported kind {kind:?}: expected Secret or one of {}", crd::KINDS.join(", ")),
+            format!(
+                "unsupported kind {kind:?}: expected Secret or one of {}",
+                crd::KINDS.join(", ")
+            ),
         ));
     };
     if api_version != API_VERSION {
@@ -197,14 +210,23 @@ pub fn admit(
 }
 
 fn check_name(document: usize, value: &Value) -> Result<(), ManifestError> {
-    let name = value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    let name = value
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if name.is_empty() {
-        return Err(ManifestError::in_document(document, "metadata.name", "required field is missing"));
+        return Err(ManifestError::in_document(
+            document,
+            "metadata.name",
+            "required field is missing",
+        ));
     }
     let valid = name.len() <= 253
         && name.split('.').all(|label| {
             !label.is_empty()
-                && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         });
@@ -214,7 +236,9 @@ fn check_name(document: usize, value: &Value) -> Result<(), ManifestError> {
         Err(ManifestError::in_document(
             document,
             "metadata.name",
-            format!("invalid name {name:?}: must be a lowercase DNS subdomain (a-z, 0-9, '-', '.'), at most 253 characters"),
+            format!(
+                "invalid name {name:?}: must be a lowercase DNS subdomain (a-z, 0-9, '-', '.'), at most 253 characters"
+            ),
         ))
     }
 }

@@ -180,7 +180,11 @@ pub struct PackageManagerHttpConfig {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
 pub struct PackageManagerGitConfig {
     /// Build Git packages without a sandbox.
-    #[serde(default, rename = "AllowUnsandboxedGitBuilds", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "AllowUnsandboxedGitBuilds",
+        skip_serializing_if = "is_zero"
+    )]
     pub allow_unsandboxed_git_builds: bool,
 }
 

@@ -46,7 +46,11 @@ pub struct PostgresDatabaseSpec {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub workload_secret: SecretConfig,
     /// Optional vault with `username` and `password` replacing the admin credentials.
-    #[serde(default, rename = "mainDbCredentialSecret", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "mainDbCredentialSecret",
+        skip_serializing_if = "is_zero"
+    )]
     pub main_db_credential_secret: SecretConfig,
     /// Extensions to create in the database.
     #[serde(default, skip_serializing_if = "is_zero")]

@@ -136,7 +136,10 @@ impl Checker {
         }
         if flag(schema, "x-kubernetes-int-or-string") {
             if !(value.is_string() || value.is_i64() || value.is_u64()) {
-                self.error(path, format!("must be an integer or a string, found {}", kind_of(value)));
+                self.error(
+                    path,
+                    format!("must be an integer or a string, found {}", kind_of(value)),
+                );
             }
             return;
         }
@@ -151,7 +154,13 @@ impl Checker {
             && !allowed.contains(value)
         {
             let listed = allowed.iter().map(render).collect::<Vec<_>>().join(", ");
-            self.error(path, format!("unsupported value {}: must be one of {listed}", render(value)));
+            self.error(
+                path,
+                format!(
+                    "unsupported value {}: must be one of {listed}",
+                    render(value)
+                ),
+            );
         }
         match value {
             Value::String(text) => self.check_string(schema, text, path),
@@ -175,7 +184,11 @@ impl Checker {
         if !ok {
             self.error(
                 path,
-                format!("invalid type: {} {}, expected {type_}", kind_of(value), preview(value)),
+                format!(
+                    "invalid type: {} {}, expected {type_}",
+                    kind_of(value),
+                    preview(value)
+                ),
             );
         }
         ok
@@ -191,7 +204,10 @@ impl Checker {
         if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
             && length > max
         {
-            self.error(path, format!("must be at most {max} characters long, found {length}"));
+            self.error(
+                path,
+                format!("must be at most {max} characters long, found {length}"),
+            );
         }
         if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
             let regex = self
@@ -203,7 +219,10 @@ impl Checker {
             {
                 let rule = crate::serde_util::patterns::describe(pattern)
                     .map_or_else(|| format!("must match {pattern}"), str::to_string);
-                self.error(path, format!("invalid value {}: {rule}", render(&Value::from(text))));
+                self.error(
+                    path,
+                    format!("invalid value {}: {rule}", render(&Value::from(text))),
+                );
             }
         }
     }
@@ -213,12 +232,18 @@ impl Checker {
         if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
             && number < min
         {
-            self.error(path, format!("{value} is less than the minimum {}", schema["minimum"]));
+            self.error(
+                path,
+                format!("{value} is less than the minimum {}", schema["minimum"]),
+            );
         }
         if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
             && number > max
         {
-            self.error(path, format!("{value} is greater than the maximum {}", schema["maximum"]));
+            self.error(
+                path,
+                format!("{value} is greater than the maximum {}", schema["maximum"]),
+            );
         }
         if schema.get("format").and_then(Value::as_str) == Some("int32")
             && value.as_i64().is_none_or(|n| i32::try_from(n).is_err())

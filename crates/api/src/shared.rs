@@ -69,7 +69,11 @@ pub struct AuthSpec {
     pub saml_metadata_url: String,
     /// Connect: SAML attribute profile. Excludes the four individual attribute fields; when
     /// neither is set, `default` is used.
-    #[serde(default, rename = "samlIdPAttributeProfile", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "samlIdPAttributeProfile",
+        skip_serializing_if = "is_zero"
+    )]
     pub saml_idp_attribute_profile: String,
     /// Connect: SAML attribute holding the user name.
     #[serde(default, skip_serializing_if = "is_zero")]

@@ -4,8 +4,8 @@
 use crate::enums::{FlightdeckLogFormat, FlightdeckLogLevel, PullPolicy, SiteLogFormat};
 use crate::serde_util::{StringMap, is_zero, patterns};
 use crate::shared::{
-    AuthSpec, AzureFilesConfig, DatabricksConfig, FeatureEnablerConfig, LicenseSpec,
-    SecretConfig, ServiceAccountConfig, SnowflakeConfig, SshKeyConfig, VolumeSource, VolumeSpec,
+    AuthSpec, AzureFilesConfig, DatabricksConfig, FeatureEnablerConfig, LicenseSpec, SecretConfig,
+    ServiceAccountConfig, SnowflakeConfig, SshKeyConfig, VolumeSource, VolumeSpec,
 };
 use crate::status::ConditionsStatus;
 use crate::workbench::{
@@ -115,7 +115,11 @@ pub struct SiteSpec {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub disable_pre_pull_images: bool,
     /// Drop the product databases and roles when the products are deleted.
-    #[serde(default, rename = "dropDatabaseOnTearDown", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "dropDatabaseOnTearDown",
+        skip_serializing_if = "is_zero"
+    )]
     pub drop_database_on_tear_down: bool,
     /// Verbose logging in every product.
     #[serde(default, skip_serializing_if = "is_zero")]

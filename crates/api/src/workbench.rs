@@ -148,10 +148,18 @@ pub struct WorkbenchSpec {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
 pub struct WorkbenchConfig {
     /// Server files in `key=value` format.
-    #[serde(default, rename = "workbench-ini-config", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "workbench-ini-config",
+        skip_serializing_if = "is_zero"
+    )]
     pub ini: WorkbenchIniConfig,
     /// Session files in `key=value` format.
-    #[serde(default, rename = "workbench-session-ini-config", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "workbench-session-ini-config",
+        skip_serializing_if = "is_zero"
+    )]
     pub session_ini: WorkbenchSessionIniConfig,
     /// Session files with one item per line.
     #[serde(
@@ -161,16 +169,32 @@ pub struct WorkbenchConfig {
     )]
     pub session_newline: WorkbenchSessionNewlineConfig,
     /// Session files in JSON.
-    #[serde(default, rename = "workbench-session-json-config", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "workbench-session-json-config",
+        skip_serializing_if = "is_zero"
+    )]
     pub session_json: WorkbenchSessionJsonConfig,
     /// Launcher profiles (`[section]` per user, group or `*`).
-    #[serde(default, rename = "workbench-profiles-config", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "workbench-profiles-config",
+        skip_serializing_if = "is_zero"
+    )]
     pub profiles: WorkbenchProfilesConfig,
     /// Files in DCF (`Key: value`) format.
-    #[serde(default, rename = "workbench-dcf-config", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "workbench-dcf-config",
+        skip_serializing_if = "is_zero"
+    )]
     pub dcf: WorkbenchDcfConfig,
     /// supervisord programs (non-root mode).
-    #[serde(default, rename = "supervisord-ini-config", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "supervisord-ini-config",
+        skip_serializing_if = "is_zero"
+    )]
     pub supervisord: WorkbenchSupervisordConfig,
 }
 
@@ -178,19 +202,39 @@ pub struct WorkbenchConfig {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
 pub struct WorkbenchIniConfig {
     /// `launcher.conf`
-    #[serde(default, rename = "launcher.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "launcher.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub launcher: Option<WorkbenchLauncherConfig>,
     /// `vscode.conf`
-    #[serde(default, rename = "vscode.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "vscode.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vscode: Option<WorkbenchVsCodeIniConfig>,
     /// `logging.conf`
-    #[serde(default, rename = "logging.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "logging.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub logging: Option<WorkbenchLoggingConfig>,
     /// `jupyter.conf`
-    #[serde(default, rename = "jupyter.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "jupyter.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub jupyter: Option<WorkbenchJupyterConfig>,
     /// `rserver.conf`
-    #[serde(default, rename = "rserver.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "rserver.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rserver: Option<WorkbenchRServerConfig>,
     /// `launcher.kubernetes.conf`
     #[serde(
@@ -200,10 +244,18 @@ pub struct WorkbenchIniConfig {
     )]
     pub launcher_kubernetes: Option<WorkbenchLauncherKubernetesConfig>,
     /// `launcher.local.conf`
-    #[serde(default, rename = "launcher.local.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "launcher.local.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub launcher_local: Option<WorkbenchLauncherLocalConfig>,
     /// Deprecated here: Databricks belongs in `secretConfig`. Must be empty.
-    #[serde(default, rename = "databricks.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "databricks.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub databricks: Option<BTreeMap<String, WorkbenchDatabricksSection>>,
     /// `launcher.kubernetes.resources.conf`: resource profiles keyed by section name.
     #[serde(
@@ -609,16 +661,32 @@ pub struct WorkbenchResourceProfile {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
 pub struct WorkbenchSessionIniConfig {
     /// `rsession.conf`
-    #[serde(default, rename = "rsession.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "rsession.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rsession: Option<WorkbenchRSessionConfig>,
     /// `repos.conf`
-    #[serde(default, rename = "repos.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "repos.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repos: Option<WorkbenchReposConfig>,
     /// `workbench_nss.conf`
-    #[serde(default, rename = "workbench_nss.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "workbench_nss.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workbench_nss: Option<WorkbenchNssConfig>,
     /// `positron.conf`
-    #[serde(default, rename = "positron.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "positron.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub positron: Option<WorkbenchPositronIniConfig>,
 }
 
@@ -818,7 +886,11 @@ pub struct WorkbenchProfileSection {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
 pub struct WorkbenchDcfConfig {
     /// `launcher-env`
-    #[serde(default, rename = "launcher-env", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "launcher-env",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub launcher_env: Option<WorkbenchLauncherEnvConfig>,
 }
 
@@ -837,7 +909,11 @@ pub struct WorkbenchLauncherEnvConfig {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
 pub struct WorkbenchSupervisordConfig {
     /// Program files: file name to program name to program.
-    #[serde(default, rename = "programs.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "programs.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub programs: Option<BTreeMap<String, BTreeMap<String, SupervisordProgram>>>,
 }
 
@@ -877,7 +953,11 @@ pub struct SupervisordProgram {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
 pub struct WorkbenchSecretConfig {
     /// Secret files in `key=value` format.
-    #[serde(default, rename = "workbench-secret-ini-config", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        rename = "workbench-secret-ini-config",
+        skip_serializing_if = "is_zero"
+    )]
     pub ini: WorkbenchSecretIniConfig,
 }
 
@@ -885,13 +965,25 @@ pub struct WorkbenchSecretConfig {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
 pub struct WorkbenchSecretIniConfig {
     /// `database.conf` (filled by the operator).
-    #[serde(default, rename = "database.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "database.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub database: Option<WorkbenchDatabaseConf>,
     /// `openid-client-secret` (filled by the operator for OIDC).
-    #[serde(default, rename = "openid-client-secret", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "openid-client-secret",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub openid_client_secret: Option<WorkbenchOpenIdClientSecret>,
     /// `databricks.conf`: workspaces keyed by section name.
-    #[serde(default, rename = "databricks.conf", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "databricks.conf",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub databricks: Option<BTreeMap<String, WorkbenchDatabricksSection>>,
 }
 

@@ -113,7 +113,9 @@ fn run(mut command: Command) -> ToolRun {
 /// are errors), against [`KUBERNETES_VERSION`].
 pub fn kubernetes_validate(files: &[PathBuf]) -> ToolRun {
     let mut command = Command::new(tool("venv/bin/kubernetes-validate"));
-    command.args(["--strict", "-k", KUBERNETES_VERSION]).args(files);
+    command
+        .args(["--strict", "-k", KUBERNETES_VERSION])
+        .args(files);
     run(command)
 }
 

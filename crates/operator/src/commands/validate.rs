@@ -9,7 +9,10 @@ pub fn run(files: &[PathBuf]) -> Result<(), CommandError> {
     for sourced in &resources {
         let decoded = &sourced.decoded;
         for warning in &decoded.warnings {
-            eprintln!("{} doc {}: warning: {warning}", sourced.source, decoded.document);
+            eprintln!(
+                "{} doc {}: warning: {warning}",
+                sourced.source, decoded.document
+            );
         }
         println!(
             "{} doc {}: {} ok",
