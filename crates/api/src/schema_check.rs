@@ -55,7 +55,7 @@ pub fn prune_nulls(schema: &Value, value: &mut Value) {
                     .and_then(|s| s.get("nullable"))
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
-                !(child.is_null() && !nullable)
+                !child.is_null() || nullable
             });
             for (key, child) in map.iter_mut() {
                 if let Some(child_schema) = properties.and_then(|p| p.get(key)).or(additional) {
