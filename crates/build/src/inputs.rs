@@ -81,6 +81,9 @@ pub struct Requirement {
     pub required: bool,
     /// The builders need the value itself, not only its presence.
     pub wants_value: bool,
+    /// The value is a credential the operator copies into a Secret it writes (e.g. an OIDC
+    /// client secret): offline it is never kept, so render shows a placeholder.
+    pub credential: bool,
     /// The field that refers to the key, for error messages.
     pub field: String,
 }
@@ -92,6 +95,7 @@ impl Requirement {
             key: key.to_string(),
             required: true,
             wants_value: false,
+            credential: false,
             field: field.to_string(),
         }
     }
@@ -105,6 +109,13 @@ impl Requirement {
 
     pub fn with_value(mut self) -> Self {
         self.wants_value = true;
+        self
+    }
+
+    /// The value is needed and is a credential (see [`Requirement::credential`]).
+    pub fn with_credential(mut self) -> Self {
+        self.wants_value = true;
+        self.credential = true;
         self
     }
 }
@@ -207,9 +218,10 @@ pub fn resolve_offline(
                             }
                             Found::Absent
                         }
-                        Some(value) => {
-                            Found::Present(requirement.wants_value.then(|| value.clone()))
-                        }
+                        Some(value) => Found::Present(
+                            (requirement.wants_value && !requirement.credential)
+                                .then(|| value.clone()),
+                        ),
                     },
                 }
             }

@@ -10,7 +10,7 @@
 //!    objects in apply order ([`object::sort_for_apply`]).
 //!
 //! One module per kind: [`site`] (Site to product resources and site-level objects),
-//! [`connect`], [`package_manager`], [`chronicle`], [`flightdeck`]. Shared pieces: [`names`],
+//! [`connect`], [`workbench`], [`package_manager`], [`chronicle`], [`flightdeck`]. Shared pieces: [`names`],
 //! [`labels`], [`meta`] (owner references), [`pod`], [`web`], [`product`], [`session`],
 //! [`secret_provider`], [`postgres`].
 
@@ -34,6 +34,7 @@ pub mod session;
 pub mod site;
 pub mod validate;
 pub mod web;
+pub mod workbench;
 
 pub use environment::Environment;
 pub use error::BuildError;

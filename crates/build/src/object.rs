@@ -206,6 +206,11 @@ pub enum Recipe {
     ProductKey,
     /// `n` random bytes, hex encoded.
     RandomHex(usize),
+    /// A new RSA private key of this many bits, PEM encoded (PKCS#1, `RSA PRIVATE KEY`).
+    RsaPrivateKey(usize),
+    /// The public key (PEM, PKCS#1 `RSA PUBLIC KEY`) of the [`Recipe::RsaPrivateKey`]
+    /// generated for the named key of the same Secret.
+    RsaPublicKeyOf(&'static str),
 }
 
 impl Recipe {
@@ -216,6 +221,12 @@ impl Recipe {
                 format!("{PLACEHOLDER_PREFIX}product key, 512 random bytes as hex>")
             }
             Recipe::RandomHex(n) => format!("{PLACEHOLDER_PREFIX}{n} random bytes as hex>"),
+            Recipe::RsaPrivateKey(bits) => {
+                format!("{PLACEHOLDER_PREFIX}RSA private key, {bits} bits, PEM>")
+            }
+            Recipe::RsaPublicKeyOf(key) => {
+                format!("{PLACEHOLDER_PREFIX}public key of {key}, PEM>")
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::environment::Environment;
 use crate::error::BuildError;
 use crate::inputs::{self, Requirement, SecretData};
 use crate::object::{Desired, Object};
-use crate::{chronicle, connect, flightdeck, package_manager, site};
+use crate::{chronicle, connect, flightdeck, package_manager, site, workbench};
 use k8s_openapi::api::core::v1::Secret;
 use std::collections::{BTreeMap, BTreeSet};
 use team_api::manifest::Resource;
@@ -237,14 +237,10 @@ pub fn render_product(
             flightdeck::build(&flightdeck::validate(&resource, namespace).map_err(one)?)
                 .map_err(one)?
         }
-        Object::Workbench(_) => {
-            let warning = format!(
-                "{source}: the objects of Workbench are not rendered yet; only the Workbench resource is shown"
-            );
-            if !rendered.warnings.contains(&warning) {
-                rendered.warnings.push(warning);
-            }
-            return Ok(());
+        Object::Workbench(resource) => {
+            let validated = workbench::validate(&resource, namespace).map_err(one)?;
+            let inputs = resolve(&workbench::requirements(&validated), secrets, rendered)?;
+            workbench::build(&validated, &inputs, environment).map_err(one)?
         }
         _ => return Ok(()),
     };

@@ -199,9 +199,7 @@ pub fn is_placement_constraint(text: &str) -> bool {
     let separators = text.matches([':', '=']).count();
     separators == 1
         && !text.chars().any(char::is_whitespace)
-        && text
-            .split([':', '='])
-            .all(|side| !side.is_empty())
+        && text.split([':', '=']).all(|side| !side.is_empty())
 }
 
 /// Every profile section offering resource profiles gets the placement constraints of those
@@ -231,7 +229,9 @@ pub fn sync_placement_constraints(config: &mut WorkbenchConfig) {
 
 /// The comma-separated constraints of a resource profile, trimmed, empty parts dropped.
 pub fn constraints(text: &str) -> impl Iterator<Item = &str> {
-    text.split(',').map(str::trim).filter(|part| !part.is_empty())
+    text.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
 }
 
 #[cfg(test)]
@@ -248,7 +248,11 @@ mod tests {
             ("[fd00::2]", ("fd00::2", "")),
         ];
         for (input, (host, port)) in cases {
-            assert_eq!(split_host(input), (host.to_string(), port.to_string()), "{input}");
+            assert_eq!(
+                split_host(input),
+                (host.to_string(), port.to_string()),
+                "{input}"
+            );
         }
     }
 
@@ -290,7 +294,14 @@ mod tests {
             },
         )]));
         sync_placement_constraints(&mut config);
-        let star = &config.profiles.launcher_kubernetes_profiles.as_ref().unwrap()["*"];
-        assert_eq!(star.placement_constraints, ["zone:a", "pool=gpu", "gpu:true"]);
+        let star = &config
+            .profiles
+            .launcher_kubernetes_profiles
+            .as_ref()
+            .unwrap()["*"];
+        assert_eq!(
+            star.placement_constraints,
+            ["zone:a", "pool=gpu", "gpu:true"]
+        );
     }
 }

@@ -66,7 +66,10 @@ pub fn ini(config: &WorkbenchIniConfig) -> Result<Files, FileError> {
         file.int("enabled", vscode.enabled)
             .string("exe", &vscode.exe)
             .string("args", &vscode.args)
-            .int("session-timeout-kill-hours", vscode.session_timeout_kill_hours);
+            .int(
+                "session-timeout-kill-hours",
+                vscode.session_timeout_kill_hours,
+            );
         group.add("vscode.conf", file.finish())?;
     }
     if let Some(logging) = &config.logging {
@@ -187,7 +190,10 @@ fn rserver_conf(r: &WorkbenchRServerConfig) -> Result<String, Refused> {
             "launcher-sessions-proxy-timeout-seconds",
             r.launcher_sessions_proxy_timeout_seconds,
         )
-        .int("launcher-sessions-auto-update", r.launcher_sessions_auto_update)
+        .int(
+            "launcher-sessions-auto-update",
+            r.launcher_sessions_auto_update,
+        )
         .string(
             "launcher-sessions-init-container-image-name",
             &r.launcher_sessions_init_container_image_name,
@@ -290,20 +296,23 @@ pub fn session_ini(config: &WorkbenchSessionIniConfig) -> Result<Files, FileErro
     let mut group = Group::new(SESSION_INI);
     if let Some(rsession) = &config.rsession {
         let mut file = Ini::new();
-        file.string("default-rsconnect-server", &rsession.default_rsconnect_server)
-            .int("copilot-enabled", rsession.copilot_enabled)
-            .int(
-                "managed-credentials-in-jobs-enabled",
-                rsession.managed_credentials_in_jobs_enabled,
-            )
-            .string(
-                "session-first-project-template-path",
-                &rsession.session_first_project_template_path,
-            )
-            .string(
-                "session-save-action-default",
-                &rsession.session_save_action_default,
-            );
+        file.string(
+            "default-rsconnect-server",
+            &rsession.default_rsconnect_server,
+        )
+        .int("copilot-enabled", rsession.copilot_enabled)
+        .int(
+            "managed-credentials-in-jobs-enabled",
+            rsession.managed_credentials_in_jobs_enabled,
+        )
+        .string(
+            "session-first-project-template-path",
+            &rsession.session_first_project_template_path,
+        )
+        .string(
+            "session-save-action-default",
+            &rsession.session_save_action_default,
+        );
         group.add("rsession.conf", file.finish())?;
     }
     if let Some(repos) = &config.repos {
