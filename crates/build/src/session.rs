@@ -67,11 +67,7 @@ pub fn effective(user: Option<&SessionConfig>, defaults: SessionDefaults) -> Ses
         }
     }
     let image_pull_secrets = if pod.image_pull_secrets.is_empty() {
-        defaults
-            .image_pull_secrets
-            .iter()
-            .map(|name| k8s_openapi::api::core::v1::LocalObjectReference { name: name.clone() })
-            .collect()
+        crate::pod::pull_secrets(&defaults.image_pull_secrets).unwrap_or_default()
     } else {
         pod.image_pull_secrets
     };
