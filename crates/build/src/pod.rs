@@ -59,11 +59,13 @@ pub fn add_env(map: &BTreeMap<String, String>) -> impl Iterator<Item = EnvVar> +
     map.iter().map(|(name, value)| env(name, value))
 }
 
-/// Image pull Secrets, `None` when there are none.
+/// Image pull Secrets, sorted and without repeats (the list is a set), `None` when there
+/// are none.
 pub fn pull_secrets(names: &[String]) -> Option<Vec<LocalObjectReference>> {
+    let names: std::collections::BTreeSet<&String> = names.iter().collect();
     (!names.is_empty()).then(|| {
         names
-            .iter()
+            .into_iter()
             .map(|name| LocalObjectReference { name: name.clone() })
             .collect()
     })

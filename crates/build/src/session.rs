@@ -67,11 +67,7 @@ pub fn effective(user: Option<&SessionConfig>, defaults: SessionDefaults) -> Ses
         }
     }
     let image_pull_secrets = if pod.image_pull_secrets.is_empty() {
-        defaults
-            .image_pull_secrets
-            .iter()
-            .map(|name| k8s_openapi::api::core::v1::LocalObjectReference { name: name.clone() })
-            .collect()
+        crate::pod::pull_secrets(&defaults.image_pull_secrets).unwrap_or_default()
     } else {
         pod.image_pull_secrets
     };
@@ -120,7 +116,9 @@ fn merged(mut user: BTreeMap<String, String>, ours: &Labels) -> BTreeMap<String,
 
 /// The named template holding the settings as compact JSON with sorted keys.
 pub fn templates_data(config: &SessionConfig) -> String {
-    let json = serde_json::to_string(config).expect("session settings always serialize");
+    // Through a JSON value, so that object keys are sorted at every level.
+    let value = serde_json::to_value(config).expect("session settings always serialize");
+    let json = value.to_string();
     format!("{{{{- define \"{TEMPLATE_DATA_NAME}\" -}}}}\n{json}\n{{{{- end }}}}\n")
 }
 

@@ -73,7 +73,9 @@ pub fn defaults(connect: &ValidatedConnect) -> Session {
             ..VolumeMount::default()
         })
         .collect();
-    for volume in &spec.additional_volumes {
+    let mut additional: Vec<_> = spec.additional_volumes.iter().collect();
+    additional.sort_by(|a, b| a.pvc_name.cmp(&b.pvc_name));
+    for volume in additional {
         let name = product::additional_volume_name(volume);
         volumes.push(pod::claim(&name, &volume.pvc_name, volume.read_only));
         mounts.push(VolumeMount {

@@ -74,6 +74,14 @@ fn metadata(site: &ValidatedSite) -> k8s_openapi::apimachinery::pkg::apis::meta:
     meta::owned(site.name(), &site.owner, labels::managed_only())
 }
 
+/// A list that is a set: sorted, without repeats, so its order in the Site never matters.
+fn set(items: &[String]) -> Vec<String> {
+    let mut items = items.to_vec();
+    items.sort();
+    items.dedup();
+    items
+}
+
 fn secret_type(config: &SecretConfig) -> String {
     match config.type_ {
         SecretType::Unset => String::new(),
@@ -84,11 +92,7 @@ fn secret_type(config: &SecretConfig) -> String {
 }
 
 fn pull_secrets(site: &ValidatedSite) -> Vec<LocalObjectReference> {
-    site.spec
-        .image_pull_secrets
-        .iter()
-        .map(|name| LocalObjectReference { name: name.clone() })
-        .collect()
+    crate::pod::pull_secrets(&site.spec.image_pull_secrets).unwrap_or_default()
 }
 
 fn database(site: &ValidatedSite, server: &DbServer) -> PostgresDatabaseConfig {
@@ -261,7 +265,7 @@ fn connect(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Connect {
             database_config: database,
             ingress_class: spec.ingress_class.clone(),
             ingress_annotations: spec.ingress_annotations.clone(),
-            image_pull_secrets: spec.image_pull_secrets.clone(),
+            image_pull_secrets: set(&spec.image_pull_secrets),
             node_selector: c.node_selector.clone(),
             add_env: c.add_env.clone(),
             off_host_execution: true,
@@ -341,7 +345,7 @@ fn package_manager(
             database_config: database(site, server),
             ingress_class: spec.ingress_class.clone(),
             ingress_annotations: spec.ingress_annotations.clone(),
-            image_pull_secrets: spec.image_pull_secrets.clone(),
+            image_pull_secrets: set(&spec.image_pull_secrets),
             node_selector: p.node_selector.clone(),
             add_env: p.add_env.clone(),
             image: p.image.clone(),
@@ -359,7 +363,11 @@ fn package_manager(
             workload_secret: spec.workload_secret.clone(),
             main_database_credential_secret: spec.main_database_credential_secret.clone(),
             replicas: p.replicas.max(1),
-            git_ssh_keys: p.git_ssh_keys.clone(),
+            git_ssh_keys: {
+                let mut keys = p.git_ssh_keys.clone();
+                keys.sort_by(|a, b| a.name.cmp(&b.name));
+                keys
+            },
             azure_files: p.azure_files.clone(),
         },
         status: None,
@@ -503,7 +511,9 @@ fn workbench(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Workbenc
         })
         .collect();
     let mut additional_volumes: Vec<VolumeSpec> = shared_volume(site).into_iter().collect();
-    additional_volumes.extend(w.additional_volumes.iter().cloned());
+    let mut extra = w.additional_volumes.clone();
+    extra.sort_by(|a, b| a.pvc_name.cmp(&b.pvc_name));
+    additional_volumes.extend(extra);
     let log_json = spec.log_format == SiteLogFormat::Json;
     let jupyter = w.jupyter_config.clone().unwrap_or(WorkbenchJupyterConfig {
         notebooks_enabled: 1,
@@ -628,7 +638,7 @@ fn workbench(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Workbenc
             database_config: database(site, server),
             ingress_class: spec.ingress_class.clone(),
             ingress_annotations: spec.ingress_annotations.clone(),
-            image_pull_secrets: spec.image_pull_secrets.clone(),
+            image_pull_secrets: set(&spec.image_pull_secrets),
             node_selector: w.node_selector.clone(),
             tolerations: w.tolerations.clone(),
             add_env: w.add_env.clone(),
@@ -700,7 +710,7 @@ fn chronicle(site: &ValidatedSite, environment: &Environment) -> Option<Chronicl
                     .to_string(),
                 }),
             },
-            image_pull_secrets: spec.image_pull_secrets.clone(),
+            image_pull_secrets: set(&spec.image_pull_secrets),
             node_selector: c.node_selector.clone(),
             add_env: c.add_env.clone(),
             image: c.image.clone(),
@@ -743,7 +753,7 @@ fn flightdeck(site: &ValidatedSite) -> Flightdeck {
             domain: spec.domain.clone(),
             ingress_class: spec.ingress_class.clone(),
             ingress_annotations: spec.ingress_annotations.clone(),
-            image_pull_secrets: spec.image_pull_secrets.clone(),
+            image_pull_secrets: set(&spec.image_pull_secrets),
             aws_account_id: spec.aws_account_id.clone(),
             cluster_date: spec.cluster_date.clone(),
             workload_compound_name: spec.workload_compound_name.clone(),

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod crds;
+mod render;
 mod validate;
 
 use crate::cli::{Cli, Command};
@@ -13,5 +14,6 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
     match cli.command {
         Command::Crds { output_dir } => crds::run(output_dir.as_deref()),
         Command::Validate { files } => validate::run(&files),
+        Command::Render { files, namespace } => render::run(&files, namespace.as_deref()),
     }
 }
