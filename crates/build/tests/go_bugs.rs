@@ -699,7 +699,11 @@ fn generated_secrets_are_placeholders_never_random_values() {
             |d| matches!(&d.policy, ApplyPolicy::CreateOnce { generate } if !generate.is_empty()),
         )
         .collect();
-    assert_eq!(generated.len(), 2, "Connect and Package Manager keys");
+    assert_eq!(
+        generated.len(),
+        3,
+        "Connect, Workbench and Package Manager keys"
+    );
     for desired in generated {
         let secret = desired.object.to_value();
         for (_, value) in secret["stringData"].as_object().unwrap() {

@@ -435,7 +435,8 @@ pub fn dcf(config: &WorkbenchDcfConfig) -> Result<Files, FileError> {
 }
 
 /// `supervisord-ini-config`: every program file on its own (no file repeats another's
-/// programs), with the log file keys supervisord knows.
+/// programs), with the log file keys supervisord knows. Integers and booleans are always
+/// written, except an unset `numprocs` (0 would start no process).
 pub fn supervisord(config: &WorkbenchSupervisordConfig) -> Result<Files, FileError> {
     let mut files = Files::new();
     for (file_name, programs) in config.programs.iter().flatten() {
@@ -444,9 +445,12 @@ pub fn supervisord(config: &WorkbenchSupervisordConfig) -> Result<Files, FileErr
             file.program(name)
                 .string("user", &p.user)
                 .string("command", &p.command)
-                .bool("autorestart", p.autorestart)
-                .int("numprocs", p.numprocs)
-                .string("stdout_logfile", &p.stdout_logfile)
+                .bool("autorestart", p.autorestart);
+            // numprocs=0 would run no process at all: unset means supervisord's default, 1.
+            if p.numprocs != 0 {
+                file.int("numprocs", p.numprocs);
+            }
+            file.string("stdout_logfile", &p.stdout_logfile)
                 .int("stdout_logfile_maxbytes", p.stdout_logfile_maxbytes)
                 .string("stderr_logfile", &p.stderr_logfile)
                 .int("stderr_logfile_maxbytes", p.stderr_logfile_maxbytes)

@@ -173,16 +173,16 @@ pub fn build(
 
     // Keys and vault.
     out.push(secrets::key_secret(workbench));
-    if let Some(class) = secrets::provider_class(workbench, inputs) {
-        if let Vault::Aws(vault) = &workbench.vault {
-            out.push(Desired::apply(class.build(
-                &names.with("secrets"),
-                owner,
-                labels.clone(),
-                vault,
-                &environment.aws_region,
-            )));
-        }
+    if let (Some(class), Vault::Aws(vault)) =
+        (secrets::provider_class(workbench, inputs), &workbench.vault)
+    {
+        out.push(Desired::apply(class.build(
+            &names.with("secrets"),
+            owner,
+            labels.clone(),
+            vault,
+            &environment.aws_region,
+        )));
     }
 
     // Sessions.

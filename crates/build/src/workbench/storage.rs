@@ -2,7 +2,8 @@
 //! server and in sessions) and the server's shared storage (load balancing, project
 //! sharing), both only when they exist.
 //!
-//! The shared-storage claim follows the home claim: same storage family, bound to the
+//! The shared-storage claim follows the home claim: same access modes (a claim the
+//! cluster cannot provision would keep the server from starting), same storage family, bound to the
 //! Site's `<name>-workbench-shared-storage` volume when the home claim is bound to the
 //! Site's `<name>-workbench` volume (FSx: class named after the volume; NFS: `<volume>-nfs`),
 //! otherwise dynamically provisioned in the home claim's storage class. Without a home
@@ -13,7 +14,6 @@ use crate::labels::Labels;
 use crate::names::{self, ProductNames};
 use crate::object::Object;
 use crate::product;
-use team_api::enums::AccessMode;
 use team_api::shared::VolumeSpec;
 
 /// Default size of created home claims.
@@ -106,7 +106,7 @@ fn shared_spec(names: &ProductNames, home: &VolumeSpec) -> VolumeSpec {
     };
     VolumeSpec {
         create: true,
-        access_modes: vec![AccessMode::ReadWriteMany],
+        access_modes: home.access_modes.clone(),
         volume_name,
         storage_class_name: class,
         size: size.to_string(),
@@ -117,6 +117,7 @@ fn shared_spec(names: &ProductNames, home: &VolumeSpec) -> VolumeSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use team_api::enums::AccessMode;
 
     fn home(class: &str, volume_name: &str) -> VolumeSpec {
         VolumeSpec {
@@ -156,7 +157,13 @@ mod tests {
             (own.volume_name.as_str(), own.storage_class_name.as_str()),
             ("", "nfs-client")
         );
-        assert_eq!(own.access_modes, [AccessMode::ReadWriteMany]);
+        assert!(
+            own.access_modes.is_empty(),
+            "the home claim's (default) modes"
+        );
+        let mut rwx = home("nfs-client", "");
+        rwx.access_modes = vec![AccessMode::ReadWriteMany];
+        assert_eq!(shared(&rwx).access_modes, [AccessMode::ReadWriteMany]);
     }
 
     #[test]

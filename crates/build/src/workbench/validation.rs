@@ -195,6 +195,21 @@ fn resource_profiles(problems: &mut Problems, spec: &WorkbenchSpec) {
 
 /// supervisord loads `/startup/*/*.conf`: each file becomes a ConfigMap key ending `.conf`.
 fn supervisord_files(problems: &mut Problems, spec: &WorkbenchSpec) {
+    for (file, programs) in spec.config.supervisord.programs.iter().flatten() {
+        for (name, program) in programs {
+            for (key, value) in [
+                ("numprocs", program.numprocs),
+                ("stdout_logfile_maxbytes", program.stdout_logfile_maxbytes),
+                ("stderr_logfile_maxbytes", program.stderr_logfile_maxbytes),
+            ] {
+                problems.check(
+                    value < 0,
+                    format!("{PROGRAMS}.{file}.{name}.{key}"),
+                    "must not be negative",
+                );
+            }
+        }
+    }
     for file in spec
         .config
         .supervisord
