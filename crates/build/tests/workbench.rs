@@ -690,3 +690,144 @@ fn a_value_of_the_vault_that_a_file_cannot_carry_is_refused_without_showing_it()
         "the value never appears: {error}"
     );
 }
+
+/// Every setting the Site derives for Workbench, in the file Workbench reads it from.
+#[test]
+fn every_setting_the_site_derives_lands_in_its_file() {
+    let rendered = rendered(&example("everything.yaml"));
+    let main = config_map(&rendered, "everything-workbench");
+    let read = |file: &str| read_ini(file, &main[file]);
+    let has = |file: &str, key: &str, value: &str| {
+        let pairs = read(file);
+        assert!(
+            pairs.contains(&(key.to_string(), value.to_string())),
+            "{file}: {key}={value} in {pairs:?}"
+        );
+    };
+    // Administrators, framing by the landing page, users, thread pool, proxy timeout,
+    // session init image, Databricks, API switches, experimental switches.
+    has("rserver.conf", "admin-group", "workbench-admins");
+    has("rserver.conf", "admin-superuser-group", "platform");
+    has(
+        "rserver.conf",
+        "www-frame-origin",
+        "https://team.example.com",
+    );
+    has(
+        "rserver.conf",
+        "user-provisioning-register-on-first-login",
+        "1",
+    );
+    has("rserver.conf", "www-thread-pool-size", "32");
+    has(
+        "rserver.conf",
+        "launcher-sessions-proxy-timeout-seconds",
+        "60",
+    );
+    has(
+        "rserver.conf",
+        "launcher-sessions-init-container-image-tag",
+        "2026.08.1",
+    );
+    has("rserver.conf", "databricks-enabled", "1");
+    has("rserver.conf", "workbench-api-admin-enabled", "1");
+    has("rserver.conf", "force-admin-ui-enabled", "1");
+    // Publishing to the Site's Connect, packages from its Package Manager URL.
+    has(
+        "rsession.conf",
+        "default-rsconnect-server",
+        "https://connect.team.example.com",
+    );
+    has("rsession.conf", "managed-credentials-in-jobs-enabled", "1");
+    has("rsession.conf", "session-save-action-default", "ask");
+    has(
+        "rsession.conf",
+        "session-first-project-template-path",
+        "/opt/templates/first-project",
+    );
+    has(
+        "repos.conf",
+        "CRAN",
+        "https://packages.example.com/cran/__linux__/noble/latest",
+    );
+    // Resource profiles (with a GPU profile) and session images.
+    has("launcher.kubernetes.resources.conf", "gpu.nvidia-gpus", "1");
+    has(
+        "launcher.kubernetes.resources.conf",
+        "large.mem-mb",
+        "32768",
+    );
+    has(
+        "launcher.kubernetes.profiles.conf",
+        "*.resource-profiles",
+        "default,gpu,large",
+    );
+    has(
+        "launcher.kubernetes.profiles.conf",
+        "*.cpu-request-ratio",
+        "0.5",
+    );
+    has(
+        "launcher.kubernetes.profiles.conf",
+        "*.memory-request-ratio",
+        "0.75",
+    );
+    has(
+        "launcher.kubernetes.profiles.conf",
+        "*.allow-unknown-images",
+        "1",
+    );
+    // Logging follows the Site's debug and JSON settings.
+    has("logging.conf", "*.log-level", "debug");
+    has("logging.conf", "*.log-message-format", "json");
+    // VS Code, Positron, Jupyter.
+    has(
+        "vscode.conf",
+        "exe",
+        "/usr/lib/rstudio-server/bin/vscode/bin/code-server",
+    );
+    has(
+        "vscode.conf",
+        "args",
+        "--host=0.0.0.0 --extensions-dir=/opt/vscode-extensions",
+    );
+    has("vscode.conf", "session-timeout-kill-hours", "4");
+    has("positron.conf", "enabled", "1");
+    has("jupyter.conf", "session-cull-minutes", "60");
+    assert_eq!(
+        main["vscode.extensions.conf"],
+        "posit.shiny\nquarto.quarto\n"
+    );
+    assert_eq!(main["positron.extensions.conf"], "posit.air-vscode\n");
+    // Databricks workspaces go to the config Secret.
+    let secret = secret_data(&rendered, "everything-workbench-config");
+    let databricks = read_ini("databricks.conf", &secret["databricks.conf"]);
+    assert!(databricks.contains(&("prod.client-id".into(), "0a1b2c3d-databricks".into())));
+    // Snowflake reaches the server's environment.
+    let deployment = value(&rendered, "Deployment", "everything-workbench");
+    let env = deployment["spec"]["template"]["spec"]["containers"][0]["env"].to_string();
+    assert!(env.contains("\"SNOWFLAKE_ACCOUNT\"") && env.contains("example-account"));
+}
+
+#[test]
+fn session_settings_merge_with_the_operator_defaults() {
+    let rendered = rendered(&variations()[9].1);
+    let data = templates_data(&rendered, "solo-workbench-templates");
+    let pod = &data["pod"];
+    assert_eq!(pod["serviceAccountName"], "custom", "the user's account");
+    let volumes: Vec<&str> = pod["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(volumes[0], "scratch", "the user's volumes come first");
+    assert!(volumes.contains(&"session-config-volume"));
+    assert_eq!(pod["volumeMounts"][0]["mountPath"], "/scratch");
+    // Labels merge; the operator's session labels select the sessions and win.
+    assert_eq!(pod["labels"]["team"], "data");
+    assert_eq!(pod["labels"]["posit.team/component"], "workbench-session");
+    assert_eq!(data["job"]["labels"]["cost-center"], "42");
+    assert_eq!(data["job"]["labels"]["posit.team/site"], "solo");
+    assert_eq!(data["service"]["type"], "ClusterIP");
+}
