@@ -8,6 +8,7 @@
 pub mod config;
 pub mod files;
 pub mod login;
+mod objects;
 mod secrets;
 mod server;
 mod session;
@@ -18,13 +19,10 @@ use crate::environment::Environment;
 use crate::error::BuildError;
 use crate::inputs::{Inputs, Requirement, Vault};
 use crate::labels::ComponentLabels;
-use crate::meta::{self, Owner};
+use crate::meta::Owner;
 use crate::names::ProductNames;
-use crate::object::{Desired, Object};
-use crate::postgres;
+use crate::object::Desired;
 use crate::product::{self, WORKBENCH_LICENSE};
-use crate::web;
-use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use std::collections::BTreeMap;
 use storage::Storage;
 use team_api::WorkbenchSpec;
@@ -115,29 +113,7 @@ pub fn build(
     environment: &Environment,
 ) -> Result<Vec<Desired>, BuildError> {
     let spec = &workbench.spec;
-    let owner = &workbench.owner;
     let names = &workbench.names;
-    let labels = workbench.labels.full();
-    let namespace = &owner.namespace;
-    let mut out = Vec::new();
-
-    // Database.
-    out.push(Desired::apply(postgres::database(
-        &postgres::Declaration {
-            component: &names.component,
-            host: &spec.database_config.host,
-            schemas: Vec::new(),
-            password_key: secrets::PASSWORD_KEY,
-            drop_on_teardown: spec.database_config.drop_on_teardown,
-            secret: &spec.secret,
-            workload_secret: &spec.workload_secret,
-            main_database_credential_secret: &spec.main_database_credential_secret,
-        },
-        owner,
-        labels.clone(),
-    )));
-
-    // Configuration.
     let rendered = render_files(workbench, inputs).map_err(|error| BuildError::Invalid {
         resource: workbench.resource(),
         errors: vec![crate::error::FieldError::new(
@@ -145,184 +121,68 @@ pub fn build(
             error.refused.to_string(),
         )],
     })?;
-    let config_map = |name: &str, data: &BTreeMap<String, String>| {
-        Desired::apply(Object::ConfigMap(Box::new(ConfigMap {
-            metadata: meta::owned(name, owner, labels.clone()),
-            data: Some(data.clone()),
-            ..ConfigMap::default()
-        })))
-    };
-    out.push(config_map(&names.component, &rendered.main));
-    out.push(config_map(&names.with("session"), &rendered.session));
-    out.push(config_map(&names.with("login"), &login::data()));
+    let mut out = vec![
+        objects::database(workbench),
+        objects::config_map(workbench, &names.component, &rendered.main),
+        objects::config_map(workbench, &names.with("session"), &rendered.session),
+        objects::config_map(workbench, &names.with("login"), &login::data()),
+        objects::config_secret(workbench, &rendered.secret),
+        objects::session_account(workbench),
+    ];
     if let Some(page) = &workbench.login_page {
-        out.push(config_map(
+        let data = BTreeMap::from([("login.html".to_string(), page.clone())]);
+        out.push(objects::config_map(
+            workbench,
             &names.with("auth-login-page-html"),
-            &BTreeMap::from([("login.html".to_string(), page.clone())]),
+            &data,
         ));
     }
     if spec.non_root {
-        out.push(config_map(&names.with("supervisor"), &rendered.supervisor));
+        out.push(objects::config_map(
+            workbench,
+            &names.with("supervisor"),
+            &rendered.supervisor,
+        ));
     }
-    out.push(Desired::apply(Object::Secret(Box::new(Secret {
-        metadata: meta::owned(names.with("config"), owner, labels.clone()),
-        type_: Some("Opaque".to_string()),
-        string_data: Some(rendered.secret.clone()),
-        ..Secret::default()
-    }))));
-
-    // Keys and vault.
-    out.push(secrets::key_secret(workbench));
-    if let (Some(class), Vault::Aws(vault)) =
-        (secrets::provider_class(workbench, inputs), &workbench.vault)
-    {
-        out.push(Desired::apply(class.build(
-            &names.with("secrets"),
-            owner,
-            labels.clone(),
-            vault,
-            &environment.aws_region,
-        )));
+    if let Some(class) = secrets::provider_class(workbench, inputs) {
+        out.push(objects::provider_class(workbench, &class, environment));
     }
-
-    // Sessions.
-    let session_files: Vec<&str> = rendered.session.keys().map(String::as_str).collect();
-    let defaults = session::defaults(workbench, &session_files);
     let mut template_hash = None;
     if spec.off_host_execution {
-        let effective = crate::session::effective(spec.session_config.as_ref(), defaults);
-        let templates = crate::session::templates_config_map(
-            &names.with("templates"),
-            owner,
-            labels.clone(),
-            &effective,
-        );
-        if let Object::ConfigMap(map) = &templates {
-            template_hash = map.data.as_ref().map(hash);
-        }
-        out.push(Desired::apply(templates));
-        let launcher_role = product::irsa(
-            &spec.aws_account_id,
-            &spec.cluster_date,
-            &spec.workload_compound_name,
-            "dev",
-            None,
-        );
-        for object in product::launcher_rbac(&names.component, owner, &labels, launcher_role) {
-            out.push(Desired::apply(object));
-        }
+        let session_files: Vec<&str> = rendered.session.keys().map(String::as_str).collect();
+        let (templates, data) = objects::templates(workbench, &session_files);
+        template_hash = Some(hash(&data));
+        out.push(templates);
+        out.extend(objects::launcher_rbac(workbench));
     }
-    out.push(Desired::apply(product::service_account(
-        &names.with("session"),
-        owner,
-        labels.clone(),
-        product::irsa(
-            &spec.aws_account_id,
-            &spec.cluster_date,
-            &spec.workload_compound_name,
-            "dev-ses",
-            Some(&owner.name),
-        ),
-        &[],
-    )));
-
-    // Storage.
-    for claim in workbench.storage.claims(namespace, &labels) {
-        out.push(Desired::apply(claim));
-    }
-    for claim in product::additional_claims(&spec.additional_volumes, namespace, &labels) {
-        out.push(Desired::apply(claim));
-    }
-
-    // Server.
+    let labels = workbench.labels.full();
+    out.extend(
+        workbench
+            .storage
+            .claims(&workbench.owner.namespace, &labels),
+    );
+    out.extend(product::additional_claims(
+        &spec.additional_volumes,
+        &workbench.owner.namespace,
+        &labels,
+    ));
     let hashes = server::Hashes {
         config: hash(&rendered.main),
         session: hash(&rendered.session),
         secret: hash(&rendered.secret),
         template: template_hash,
     };
-    out.push(Desired::apply(server::deployment(
+    out.push(server::deployment(
         workbench,
         inputs,
         &hashes,
         &rendered.main,
-    )));
-    out.extend(web_objects(workbench).into_iter().map(Desired::apply));
-    crate::object::sort_for_apply(&mut out);
-    Ok(out)
-}
-
-/// Service, Traefik middlewares, Ingress and PodDisruptionBudget.
-fn web_objects(workbench: &ValidatedWorkbench) -> Vec<Object> {
-    let spec = &workbench.spec;
-    let owner = &workbench.owner;
-    let names = &workbench.names;
-    let labels = workbench.labels.full();
-    let mut out = vec![web::service(
-        &names.component,
-        owner,
-        labels.clone(),
-        workbench.labels.selector(),
-        &[web::Port {
-            name: "http",
-            port: 80,
-            target: "http",
-        }],
-        web::sticky_session(&names.component),
-    )];
-    let forward = names.with("forward");
-    let csp = names.with("csp");
-    let headers = names.with("headers");
-    out.push(web::headers_middleware(
-        &forward,
-        owner,
-        labels.clone(),
-        &web::FORWARD_HEADERS,
     ));
-    out.push(web::csp_middleware(
-        &csp,
-        owner,
-        labels.clone(),
-        &frame_ancestors(&spec.parent_url),
-    ));
-    let mut middlewares = vec![forward, csp];
-    if !spec.url.is_empty() {
-        let origin = format!("https://{}", spec.url);
-        out.push(web::headers_middleware(
-            &headers,
-            owner,
-            labels.clone(),
-            &[("X-Rstudio-Request", origin.as_str())],
-        ));
-        middlewares.push(headers);
-        out.push(web::ingress(
-            &names.component,
-            owner,
-            labels.clone(),
-            &spec.url,
-            &names.component,
-            &spec.ingress_class,
-            web::ingress_annotations(&spec.ingress_annotations, &owner.namespace, &middlewares),
-        ));
-    }
-    out.push(web::disruption_budget(
-        &names.component,
-        owner,
-        labels,
-        workbench.labels.selector(),
-        crate::connect::replicas(spec.replicas),
-    ));
-    out
-}
-
-/// The Content-Security-Policy letting the Site's landing page (and Workbench itself)
-/// frame Workbench.
-pub fn frame_ancestors(parent_url: &str) -> String {
-    if parent_url.is_empty() {
-        "frame-ancestors 'self';".to_string()
-    } else {
-        format!("frame-ancestors {parent_url} 'self';")
-    }
+    out.extend(objects::web(workbench));
+    let mut desired: Vec<Desired> = out.into_iter().map(Desired::apply).collect();
+    desired.push(secrets::key_secret(workbench));
+    crate::object::sort_for_apply(&mut desired);
+    Ok(desired)
 }
 
 /// True when the auth type needs the OIDC files.
