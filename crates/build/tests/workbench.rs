@@ -451,18 +451,17 @@ fn oidc_and_saml_logins_reach_rserver_conf() {
         "rserver.conf",
         &config_map(&oidc, "solo-workbench")["rserver.conf"],
     );
-    for pair in [
-        ("auth-openid", "1"),
-        ("auth-openid-issuer", "https://idp.example.com"),
-        ("auth-openid-username-claim", "email"),
-        ("auth-openid-scopes", "openid email"),
-        ("auth-saml", "0"),
-    ] {
-        assert!(
-            rserver.contains(&(pair.0.into(), pair.1.into())),
-            "{pair:?}"
-        );
-    }
+    assert_has(
+        "rserver.conf",
+        &rserver,
+        &[
+            ("auth-openid", "1"),
+            ("auth-openid-issuer", "https://idp.example.com"),
+            ("auth-openid-username-claim", "email"),
+            ("auth-openid-scopes", "openid email"),
+            ("auth-saml", "0"),
+        ],
+    );
     let secret = secret_data(&oidc, "solo-workbench-config");
     assert_eq!(
         read_ini("openid-client-secret", &secret["openid-client-secret"]),
@@ -480,17 +479,16 @@ fn oidc_and_saml_logins_reach_rserver_conf() {
         "rserver.conf",
         &config_map(&saml, "solo-workbench")["rserver.conf"],
     );
-    for pair in [
-        ("auth-saml", "1"),
-        ("auth-saml-metadata-url", "https://idp.example.com/saml"),
-        ("auth-saml-sp-attribute-username", "uid"),
-        ("auth-openid", "0"),
-    ] {
-        assert!(
-            rserver.contains(&(pair.0.into(), pair.1.into())),
-            "{pair:?}"
-        );
-    }
+    assert_has(
+        "rserver.conf",
+        &rserver,
+        &[
+            ("auth-saml", "1"),
+            ("auth-saml-metadata-url", "https://idp.example.com/saml"),
+            ("auth-saml-sp-attribute-username", "uid"),
+            ("auth-openid", "0"),
+        ],
+    );
     assert!(!secret_data(&saml, "solo-workbench-config").contains_key("openid-client-secret"));
 }
 

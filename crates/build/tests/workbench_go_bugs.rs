@@ -492,17 +492,16 @@ fn the_default_jupyter_conf_keeps_workbench_defaults() {
         "jupyter.conf",
         &config_map(&rendered, "main-workbench")["jupyter.conf"],
     );
-    for pair in [
-        ("session-cull-minutes", "120"),
-        ("session-shutdown-minutes", "5"),
-        ("notebooks-enabled", "1"),
-        ("labs-enabled", "1"),
-    ] {
-        assert!(
-            jupyter.contains(&(pair.0.into(), pair.1.into())),
-            "{jupyter:?}"
-        );
-    }
+    assert_has(
+        "jupyter.conf",
+        &jupyter,
+        &[
+            ("session-cull-minutes", "120"),
+            ("session-shutdown-minutes", "5"),
+            ("notebooks-enabled", "1"),
+            ("labs-enabled", "1"),
+        ],
+    );
 }
 
 /// §4.1.10 #37: the PodDisruptionBudget was created in `posit-team` whatever the

@@ -101,12 +101,7 @@ impl Dcf {
 
     /// The file text (a single newline when nothing was written), or the first refusal.
     pub fn finish(self) -> Result<String, Refused> {
-        let text = if self.text.is_empty() {
-            "\n".to_string()
-        } else {
-            self.text
-        };
-        self.refusal.finish(text)
+        self.refusal.finish(self.text)
     }
 
     fn check_key(&mut self, key: &str) {

@@ -137,9 +137,12 @@ impl FirstRefusal {
         }
     }
 
+    /// The text (a single newline when nothing was written: every file ends with one), or
+    /// the first refusal.
     pub(crate) fn finish(self, text: String) -> Result<String, Refused> {
         match self.0 {
             Some(refused) => Err(refused),
+            None if text.is_empty() => Ok("\n".to_string()),
             None => Ok(text),
         }
     }

@@ -85,12 +85,7 @@ impl Supervisord {
 
     /// The file text (a single newline when empty), or the first refusal.
     pub fn finish(self) -> Result<String, Refused> {
-        let text = if self.text.is_empty() {
-            "\n".to_string()
-        } else {
-            self.text
-        };
-        self.refusal.finish(text)
+        self.refusal.finish(self.text)
     }
 
     fn line(&mut self, key: &str, value: &str) {

@@ -1,6 +1,9 @@
 //! Account hardening of the server and of sessions: every user's files and home directory
 //! are private (umask 077, home directories 0700), mounted over the image's defaults.
 
+use crate::names::ProductNames;
+use crate::pod::{self, Volumes};
+
 /// Files of the login ConfigMap: (key, mount path).
 pub const FILES: [(&str, &str); 3] = [
     ("login.defs", "/etc/login.defs"),
@@ -67,4 +70,21 @@ pub fn data() -> std::collections::BTreeMap<String, String> {
         .zip(FILES)
         .map(|(text, (key, _))| (key.to_string(), text.to_string()))
         .collect()
+}
+
+/// Mounts the hardening files, over an empty `/etc/rstudio` (the image's defaults hidden),
+/// in the server or a session.
+pub fn mount(volumes: &mut Volumes, names: &ProductNames) {
+    volumes
+        .volume(pod::empty_dir("etc-cover-volume"))
+        .mount("etc-cover-volume", "/etc/rstudio", None, false)
+        .volume(pod::config_map(
+            "login-volume",
+            &names.with("login"),
+            &[],
+            Some(0o644),
+        ));
+    for (key, path) in FILES {
+        volumes.mount("login-volume", path, Some(key), true);
+    }
 }

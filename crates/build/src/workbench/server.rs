@@ -77,21 +77,7 @@ pub fn deployment(
             );
         }
     }
-    volumes.volume(pod::empty_dir("etc-cover-volume")).mount(
-        "etc-cover-volume",
-        "/etc/rstudio",
-        None,
-        false,
-    );
-    volumes.volume(pod::config_map(
-        "login-volume",
-        &names.with("login"),
-        &[],
-        Some(0o644),
-    ));
-    for (key, path) in login::FILES {
-        volumes.mount("login-volume", path, Some(key), true);
-    }
+    login::mount(&mut volumes, names);
     if workbench.login_page.is_some() {
         volumes
             .volume(pod::config_map(

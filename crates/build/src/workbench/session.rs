@@ -36,21 +36,7 @@ pub fn defaults(workbench: &ValidatedWorkbench, session_files: &[&str]) -> Sessi
                 false,
             );
     }
-    volumes.volume(pod::empty_dir("etc-cover-volume")).mount(
-        "etc-cover-volume",
-        "/etc/rstudio",
-        None,
-        false,
-    );
-    volumes.volume(pod::config_map(
-        "login-volume",
-        &names.with("login"),
-        &[],
-        Some(0o644),
-    ));
-    for (key, path) in login::FILES {
-        volumes.mount("login-volume", path, Some(key), true);
-    }
+    login::mount(&mut volumes, names);
     volumes
         .volume(pod::config_map(
             "session-config-volume",

@@ -151,3 +151,13 @@ pub fn yaml(objects: &[&Desired]) -> String {
         .collect::<Vec<_>>()
         .join("---\n")
 }
+
+/// Asserts that a file read back holds every (key, value).
+pub fn assert_has(file: &str, read: &[(String, String)], expected: &[(&str, &str)]) {
+    for (key, value) in expected {
+        assert!(
+            read.contains(&(key.to_string(), value.to_string())),
+            "{file}: {key}={value} missing from {read:?}"
+        );
+    }
+}
