@@ -5,9 +5,9 @@ use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{ConfigMap, Container, EnvVar};
 use serde_json::Value;
 use team_api::manifest::{self, Resource};
+use team_build::Environment;
 use team_build::object::{ApplyPolicy, Desired, Object, Recipe};
 use team_build::render::{self, Rendered};
-use team_build::Environment;
 
 const SITE: &str = r#"apiVersion: v1
 kind: Secret
@@ -37,7 +37,10 @@ spec:
 "#;
 
 fn site_with(extra_spec: &str) -> String {
-    SITE.replace("  domain: example.com\n", &format!("  domain: example.com\n{extra_spec}"))
+    SITE.replace(
+        "  domain: example.com\n",
+        &format!("  domain: example.com\n{extra_spec}"),
+    )
 }
 
 fn rendered(text: &str) -> Rendered {
@@ -50,7 +53,8 @@ fn rendered_in(text: &str, namespace: &str) -> Rendered {
         .into_iter()
         .map(|d| d.resource)
         .collect();
-    render::render(&resources, namespace, &Environment::default()).unwrap_or_else(|e| panic!("{}", e.join("\n")))
+    render::render(&resources, namespace, &Environment::default())
+        .unwrap_or_else(|e| panic!("{}", e.join("\n")))
 }
 
 fn find<'a>(rendered: &'a Rendered, kind: &str, name: &str) -> &'a Desired {
@@ -61,7 +65,9 @@ fn find<'a>(rendered: &'a Rendered, kind: &str, name: &str) -> &'a Desired {
 }
 
 fn exists(rendered: &Rendered, kind: &str, name: &str) -> bool {
-    rendered.objects().any(|d| d.object.kind() == kind && d.object.name() == name)
+    rendered
+        .objects()
+        .any(|d| d.object.kind() == kind && d.object.name() == name)
 }
 
 fn deployment<'a>(rendered: &'a Rendered, name: &str) -> &'a Deployment {
@@ -79,7 +85,18 @@ fn config_map<'a>(rendered: &'a Rendered, name: &str) -> &'a ConfigMap {
 }
 
 fn container<'a>(deployment: &'a Deployment, name: &str) -> &'a Container {
-    deployment.spec.as_ref().unwrap().template.spec.as_ref().unwrap().containers.iter().find(|c| c.name == name).unwrap()
+    deployment
+        .spec
+        .as_ref()
+        .unwrap()
+        .template
+        .spec
+        .as_ref()
+        .unwrap()
+        .containers
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap()
 }
 
 fn env<'a>(container: &'a Container, name: &str) -> Option<&'a EnvVar> {
@@ -105,10 +122,21 @@ spec:
 fn connect_off_host_without_a_volume_renders() {
     // §8.1-1: the Go operator panicked on every reconcile of such a Site.
     let rendered = rendered(SITE);
-    let gcfg = config_map(&rendered, "main-connect").data.as_ref().unwrap()["rstudio-connect.gcfg"].clone();
+    let gcfg = config_map(&rendered, "main-connect").data.as_ref().unwrap()["rstudio-connect.gcfg"]
+        .clone();
     assert!(gcfg.contains("KubernetesUseTemplates = true"));
     assert!(!gcfg.contains("DataDirPVCName"));
-    let volumes = deployment(&rendered, "main-connect").spec.as_ref().unwrap().template.spec.as_ref().unwrap().volumes.clone().unwrap();
+    let volumes = deployment(&rendered, "main-connect")
+        .spec
+        .as_ref()
+        .unwrap()
+        .template
+        .spec
+        .as_ref()
+        .unwrap()
+        .volumes
+        .clone()
+        .unwrap();
     assert!(volumes.iter().all(|v| v.name != "data-dir-volume"));
 }
 
@@ -116,7 +144,11 @@ fn connect_off_host_without_a_volume_renders() {
 fn connect_with_aws_secrets_and_no_server_section_renders() {
     // §8.1-2: nil dereference of config.Server with aws secrets.
     let rendered = rendered(CONNECT_AWS);
-    assert!(exists(&rendered, "SecretProviderClass", "solo-connect-secrets"));
+    assert!(exists(
+        &rendered,
+        "SecretProviderClass",
+        "solo-connect-secrets"
+    ));
 }
 
 #[test]
@@ -132,8 +164,14 @@ spec:
   license: {type: KEY, key: K}
 "#;
     let rendered = rendered(text);
-    let gcfg = &config_map(&rendered, "solo-packagemanager").data.as_ref().unwrap()["rstudio-pm.gcfg"];
-    assert!(gcfg.contains("[Server]\nAddress = https://packages.example.com\n"), "{gcfg}");
+    let gcfg = &config_map(&rendered, "solo-packagemanager")
+        .data
+        .as_ref()
+        .unwrap()["rstudio-pm.gcfg"];
+    assert!(
+        gcfg.contains("[Server]\nAddress = https://packages.example.com\n"),
+        "{gcfg}"
+    );
 }
 
 #[test]
@@ -145,20 +183,39 @@ fn map_order_never_reaches_the_output() {
         "  offHostExecution: true\n  config:\n    RPackageRepositories:\n      Zeta: {Url: \"https://z\"}\n      Alpha: {Url: \"https://a\"}\n  auth: {type: oidc, clientId: c, issuer: \"https://i\"}\n",
     );
     let rendered = rendered(&connect);
-    let gcfg = &config_map(&rendered, "solo-connect").data.as_ref().unwrap()["rstudio-connect.gcfg"];
-    assert!(gcfg.find("[RPackageRepository \"Alpha\"]").unwrap() < gcfg.find("[RPackageRepository \"Zeta\"]").unwrap());
+    let gcfg =
+        &config_map(&rendered, "solo-connect").data.as_ref().unwrap()["rstudio-connect.gcfg"];
+    assert!(
+        gcfg.find("[RPackageRepository \"Alpha\"]").unwrap()
+            < gcfg.find("[RPackageRepository \"Zeta\"]").unwrap()
+    );
     let class = value(&rendered, "SecretProviderClass", "solo-connect-secrets");
-    let objects: Value = serde_json::from_str(class["spec"]["parameters"]["objects"].as_str().unwrap()).unwrap();
-    let aliases: Vec<&str> = objects[0]["jmesPath"].as_array().unwrap().iter().map(|j| j["objectAlias"].as_str().unwrap()).collect();
+    let objects: Value =
+        serde_json::from_str(class["spec"]["parameters"]["objects"].as_str().unwrap()).unwrap();
+    let aliases: Vec<&str> = objects[0]["jmesPath"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["objectAlias"].as_str().unwrap())
+        .collect();
     let mut sorted = aliases.clone();
     sorted.sort();
     assert_eq!(aliases, sorted);
-    let synced: Vec<&str> = class["spec"]["secretObjects"].as_array().unwrap().iter().map(|s| s["secretName"].as_str().unwrap()).collect();
+    let synced: Vec<&str> = class["spec"]["secretObjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["secretName"].as_str().unwrap())
+        .collect();
     assert_eq!(synced, ["solo-connect-db", "solo-connect-secret-key"]);
 
     let site = rendered_site_workbench(&site_with(""));
-    let profiles = &site["spec"]["config"]["workbench-profiles-config"]["launcher.kubernetes.profiles.conf"]["*"]["resource-profiles"];
-    assert_eq!(profiles, &serde_json::json!(["default", "medium", "zz-large"]));
+    let profiles = &site["spec"]["config"]["workbench-profiles-config"]["launcher.kubernetes.profiles.conf"]
+        ["*"]["resource-profiles"];
+    assert_eq!(
+        profiles,
+        &serde_json::json!(["default", "medium", "zz-large"])
+    );
 }
 
 fn rendered_site_workbench(text: &str) -> Value {
@@ -171,7 +228,12 @@ fn disruption_budgets_live_in_the_resource_namespace() {
     let text = SITE.replace("namespace: posit-team", "namespace: analytics");
     let rendered = rendered_in(&text, "analytics");
     for name in ["main-connect", "main-packagemanager"] {
-        assert_eq!(find(&rendered, "PodDisruptionBudget", name).object.namespace(), "analytics");
+        assert_eq!(
+            find(&rendered, "PodDisruptionBudget", name)
+                .object
+                .namespace(),
+            "analytics"
+        );
     }
 }
 
@@ -184,13 +246,33 @@ fn the_package_manager_claim_has_its_name_and_is_mounted() {
         "    image: posit/package-manager:1\n    volume: {create: true, size: 50Gi}\n",
     );
     let rendered = rendered(&text);
-    assert!(exists(&rendered, "PersistentVolumeClaim", "main-packagemanager"));
+    assert!(exists(
+        &rendered,
+        "PersistentVolumeClaim",
+        "main-packagemanager"
+    ));
     let pm = deployment(&rendered, "main-packagemanager");
     let mounts = container(pm, "rspm").volume_mounts.clone().unwrap();
-    let data = mounts.iter().find(|m| m.mount_path == "/var/lib/rstudio-pm").expect("data directory mounted");
-    let volumes = pm.spec.as_ref().unwrap().template.spec.as_ref().unwrap().volumes.clone().unwrap();
+    let data = mounts
+        .iter()
+        .find(|m| m.mount_path == "/var/lib/rstudio-pm")
+        .expect("data directory mounted");
+    let volumes = pm
+        .spec
+        .as_ref()
+        .unwrap()
+        .template
+        .spec
+        .as_ref()
+        .unwrap()
+        .volumes
+        .clone()
+        .unwrap();
     let volume = volumes.iter().find(|v| v.name == data.name).unwrap();
-    assert_eq!(volume.persistent_volume_claim.as_ref().unwrap().claim_name, "main-packagemanager");
+    assert_eq!(
+        volume.persistent_volume_claim.as_ref().unwrap().claim_name,
+        "main-packagemanager"
+    );
 }
 
 #[test]
@@ -206,10 +288,19 @@ fn the_subdirectory_job_runs_once_per_change() {
     };
     let first = jobs(&rendered(&text));
     assert_eq!(first.len(), 1);
-    assert_eq!(first, jobs(&rendered(&text)), "the same inputs give the same Job");
+    assert_eq!(
+        first,
+        jobs(&rendered(&text)),
+        "the same inputs give the same Job"
+    );
     assert!(matches!(first[0].1, ApplyPolicy::CreateOnce { .. }));
-    let changed = jobs(&rendered(&site_with("  volumeSource: {type: nfs, dnsName: nfs.example.com}\n  sharedDirectory: shared\n")));
-    assert_ne!(first[0].0, changed[0].0, "a change of directories is a new Job");
+    let changed = jobs(&rendered(&site_with(
+        "  volumeSource: {type: nfs, dnsName: nfs.example.com}\n  sharedDirectory: shared\n",
+    )));
+    assert_ne!(
+        first[0].0, changed[0].0,
+        "a change of directories is a new Job"
+    );
     assert!(first[0].0.starts_with("main-subdir-"));
 }
 
@@ -221,14 +312,21 @@ fn a_license_key_reaches_the_products() {
         .replace("    license: {existingSecretName: site-secrets, existingSecretKey: packagemanager.lic}\n", "    license: {type: KEY, key: PM-KEY}\n");
     let rendered = rendered(&text);
     let connect = container(deployment(&rendered, "main-connect"), "connect");
-    assert_eq!(env(connect, "RSC_LICENSE").unwrap().value.as_deref(), Some("CONNECT-KEY"));
+    assert_eq!(
+        env(connect, "RSC_LICENSE").unwrap().value.as_deref(),
+        Some("CONNECT-KEY")
+    );
     assert!(env(connect, "RSC_LICENSE_FILE_PATH").is_none());
     let pm = container(deployment(&rendered, "main-packagemanager"), "rspm");
-    assert_eq!(env(pm, "RSPM_LICENSE").unwrap().value.as_deref(), Some("PM-KEY"));
+    assert_eq!(
+        env(pm, "RSPM_LICENSE").unwrap().value.as_deref(),
+        Some("PM-KEY")
+    );
 }
 
 fn templates_data(rendered: &Rendered, name: &str) -> Value {
-    let text = &config_map(rendered, name).data.as_ref().unwrap()["rstudio-library-templates-data.tpl"];
+    let text =
+        &config_map(rendered, name).data.as_ref().unwrap()["rstudio-library-templates-data.tpl"];
     let json = text.lines().nth(1).unwrap();
     serde_json::from_str(json).unwrap()
 }
@@ -258,10 +356,17 @@ spec:
     let data = templates_data(&rendered, "main-connect-templates");
     let env = data["pod"]["env"].as_array().unwrap();
     let token = env.iter().find(|e| e["name"] == "TOKEN").unwrap();
-    assert_eq!(token["valueFrom"]["secretKeyRef"], serde_json::json!({"name": "main-connect-site-session", "key": "api-token"}));
+    assert_eq!(
+        token["valueFrom"]["secretKeyRef"],
+        serde_json::json!({"name": "main-connect-site-session", "key": "api-token"})
+    );
     let plain = env.iter().find(|e| e["name"] == "PLAIN").unwrap();
     assert_eq!(plain["value"], "secret://other/x");
-    let class = find(&rendered, "SecretProviderClass", "main-connect-site-session");
+    let class = find(
+        &rendered,
+        "SecretProviderClass",
+        "main-connect-site-session",
+    );
     assert_eq!(class.object.namespace(), "posit-team");
 }
 
@@ -283,7 +388,10 @@ fn the_keycloak_database_host_keeps_its_port() {
     // §8.2-6: the port was dropped, so the database controller never matched the host.
     let rendered = rendered(&site_with("  keycloak: {enabled: true}\n"));
     let database = value(&rendered, "PostgresDatabase", "main-keycloak");
-    assert_eq!(database["spec"]["url"], "postgres://main_keycloak@db.example.com:5432/main_keycloak");
+    assert_eq!(
+        database["spec"]["url"],
+        "postgres://main_keycloak@db.example.com:5432/main_keycloak"
+    );
     let keycloak = value(&rendered, "Keycloak", "main-keycloak");
     assert_eq!(keycloak["spec"]["db"]["host"], "db.example.com");
     assert_eq!(keycloak["spec"]["db"]["port"], 5432);
@@ -295,16 +403,35 @@ fn network_policies_select_what_they_mean() {
     // Package Manager policy listed Connect twice and missed content pods.
     let rendered = rendered(&site_with("  networkTrust: 50\n"));
     let keycloak = value(&rendered, "NetworkPolicy", "main-keycloak");
-    assert_eq!(keycloak["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/instance"], "main-keycloak");
+    assert_eq!(
+        keycloak["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/instance"],
+        "main-keycloak"
+    );
     let pm = value(&rendered, "NetworkPolicy", "main-packagemanager");
     let peers = pm["spec"]["ingress"][0]["from"].to_string();
     assert!(peers.contains("connect-session"));
     assert!(peers.contains("flightdeck"));
     let connect = value(&rendered, "NetworkPolicy", "main-connect");
-    assert!(connect["spec"]["ingress"].to_string().contains("flightdeck"));
-    assert!(connect["spec"]["egress"].to_string().contains("\"port\":53"), "DNS stays reachable");
+    assert!(
+        connect["spec"]["ingress"]
+            .to_string()
+            .contains("flightdeck")
+    );
+    assert!(
+        connect["spec"]["egress"]
+            .to_string()
+            .contains("\"port\":53"),
+        "DNS stays reachable"
+    );
     assert!(exists(&rendered, "NetworkPolicy", "main-flightdeck"));
-    assert!(!exists(&rendered_in(SITE, "posit-team"), "NetworkPolicy", "main-connect"), "none above 50");
+    assert!(
+        !exists(
+            &rendered_in(SITE, "posit-team"),
+            "NetworkPolicy",
+            "main-connect"
+        ),
+        "none above 50"
+    );
 }
 
 #[test]
@@ -321,7 +448,14 @@ spec:
     let rendered = rendered(text);
     assert!(!rendered.objects().any(|d| d.object.kind() == "Secret"));
     let pm = container(deployment(&rendered, "solo-packagemanager"), "rspm");
-    let key = env(pm, "PACKAGEMANAGER_SECRET_KEY").unwrap().value_from.as_ref().unwrap().secret_key_ref.as_ref().unwrap();
+    let key = env(pm, "PACKAGEMANAGER_SECRET_KEY")
+        .unwrap()
+        .value_from
+        .as_ref()
+        .unwrap()
+        .secret_key_ref
+        .as_ref()
+        .unwrap();
     assert_eq!(key.name, "solo-packagemanager-key");
 }
 
@@ -330,21 +464,55 @@ fn a_generated_connect_key_is_the_key_connect_uses() {
     // §8.5-29: the generated key was never mounted.
     let rendered = rendered(SITE);
     let secret = find(&rendered, "Secret", "main-connect-key");
-    assert!(matches!(&secret.policy, ApplyPolicy::CreateOnce { generate } if generate[0].recipe == Recipe::ProductKey));
+    assert!(
+        matches!(&secret.policy, ApplyPolicy::CreateOnce { generate } if generate[0].recipe == Recipe::ProductKey)
+    );
     let connect = deployment(&rendered, "main-connect");
-    let volumes = connect.spec.as_ref().unwrap().template.spec.as_ref().unwrap().volumes.clone().unwrap();
+    let volumes = connect
+        .spec
+        .as_ref()
+        .unwrap()
+        .template
+        .spec
+        .as_ref()
+        .unwrap()
+        .volumes
+        .clone()
+        .unwrap();
     let key = volumes.iter().find(|v| v.name == "key-volume").unwrap();
-    assert_eq!(key.secret.as_ref().unwrap().secret_name.as_deref(), Some("main-connect-key"));
+    assert_eq!(
+        key.secret.as_ref().unwrap().secret_name.as_deref(),
+        Some("main-connect-key")
+    );
 }
 
 #[test]
 fn the_package_manager_role_annotation_needs_an_account() {
     // §8.6-41: the IRSA annotation was set even without an AWS account.
     let rendered = rendered(SITE);
-    assert!(find(&rendered, "ServiceAccount", "main-packagemanager").object.metadata().annotations.is_none());
-    let aws = rendered_in(&site_with("  awsAccountId: \"123\"\n  clusterDate: \"20260101\"\n  workloadCompoundName: wl\n"), "posit-team");
-    let annotations = find(&aws, "ServiceAccount", "main-packagemanager").object.metadata().annotations.clone().unwrap();
-    assert_eq!(annotations["eks.amazonaws.com/role-arn"], "arn:aws:iam::123:role/pkg.20260101.main.wl.posit.team");
+    assert!(
+        find(&rendered, "ServiceAccount", "main-packagemanager")
+            .object
+            .metadata()
+            .annotations
+            .is_none()
+    );
+    let aws = rendered_in(
+        &site_with(
+            "  awsAccountId: \"123\"\n  clusterDate: \"20260101\"\n  workloadCompoundName: wl\n",
+        ),
+        "posit-team",
+    );
+    let annotations = find(&aws, "ServiceAccount", "main-packagemanager")
+        .object
+        .metadata()
+        .annotations
+        .clone()
+        .unwrap();
+    assert_eq!(
+        annotations["eks.amazonaws.com/role-arn"],
+        "arn:aws:iam::123:role/pkg.20260101.main.wl.posit.team"
+    );
 }
 
 #[test]
@@ -353,10 +521,19 @@ fn chronicle_uses_the_region_rolls_on_config_changes_and_names_its_service() {
     // without an image.
     assert!(!exists(&rendered(SITE), "Chronicle", "main"));
     let text = site_with("  chronicle: {image: ghcr.io/rstudio/chronicle:1, s3Bucket: bucket}\n");
-    let resources: Vec<Resource> = manifest::read_all(&text).unwrap().into_iter().map(|d| d.resource).collect();
-    let environment = Environment { aws_region: "eu-central-1".to_string() };
+    let resources: Vec<Resource> = manifest::read_all(&text)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.resource)
+        .collect();
+    let environment = Environment {
+        aws_region: "eu-central-1".to_string(),
+    };
     let rendered = render::render(&resources, "posit-team", &environment).unwrap();
-    let gcfg = &config_map(&rendered, "main-chronicle").data.as_ref().unwrap()["posit-chronicle.gcfg"];
+    let gcfg = &config_map(&rendered, "main-chronicle")
+        .data
+        .as_ref()
+        .unwrap()["posit-chronicle.gcfg"];
     assert!(gcfg.contains("Region = eu-central-1"), "{gcfg}");
     let set = match &find(&rendered, "StatefulSet", "main-chronicle").object {
         Object::StatefulSet(s) => s.as_ref().clone(),
@@ -366,7 +543,14 @@ fn chronicle_uses_the_region_rolls_on_config_changes_and_names_its_service() {
     let spec = set.spec.unwrap();
     assert_eq!(spec.service_name.as_deref(), Some("main-chronicle"));
     assert!(exists(&rendered, "Service", "main-chronicle"));
-    assert!(spec.template.metadata.unwrap().annotations.unwrap().contains_key("chronicle.posit.team/configmap-sha"));
+    assert!(
+        spec.template
+            .metadata
+            .unwrap()
+            .annotations
+            .unwrap()
+            .contains_key("chronicle.posit.team/configmap-sha")
+    );
 }
 
 #[test]
@@ -375,9 +559,28 @@ fn flightdeck_knows_its_namespace_and_probes_its_health_endpoint() {
     let rendered = rendered(SITE);
     let flightdeck = container(deployment(&rendered, "main-flightdeck"), "flightdeck");
     let namespace = env(flightdeck, "NAMESPACE").unwrap();
-    assert_eq!(namespace.value_from.as_ref().unwrap().field_ref.as_ref().unwrap().field_path, "metadata.namespace");
-    assert_eq!(flightdeck.args.as_ref().unwrap(), &["--listen", "0.0.0.0:8080"]);
-    let probe = flightdeck.readiness_probe.as_ref().unwrap().http_get.as_ref().unwrap();
+    assert_eq!(
+        namespace
+            .value_from
+            .as_ref()
+            .unwrap()
+            .field_ref
+            .as_ref()
+            .unwrap()
+            .field_path,
+        "metadata.namespace"
+    );
+    assert_eq!(
+        flightdeck.args.as_ref().unwrap(),
+        &["--listen", "0.0.0.0:8080"]
+    );
+    let probe = flightdeck
+        .readiness_probe
+        .as_ref()
+        .unwrap()
+        .http_get
+        .as_ref()
+        .unwrap();
     assert_eq!(probe.path.as_deref(), Some("/healthz"));
     let security = flightdeck.security_context.as_ref().unwrap();
     assert_eq!(security.run_as_user, Some(999));
@@ -392,8 +595,12 @@ fn hostile_config_values_are_quoted() {
         "    image: posit/connect:1\n    publicWarning: \"hi\\n[Database]\\nProvider = sqlite\"\n",
     );
     let rendered = rendered(&text);
-    let gcfg = &config_map(&rendered, "main-connect").data.as_ref().unwrap()["rstudio-connect.gcfg"];
-    assert!(gcfg.contains("PublicWarning = \"hi\\n[Database]\\nProvider = sqlite\"\n"), "{gcfg}");
+    let gcfg =
+        &config_map(&rendered, "main-connect").data.as_ref().unwrap()["rstudio-connect.gcfg"];
+    assert!(
+        gcfg.contains("PublicWarning = \"hi\\n[Database]\\nProvider = sqlite\"\n"),
+        "{gcfg}"
+    );
     assert_eq!(gcfg.matches("[Database]\n").count(), 1);
 }
 
@@ -405,49 +612,81 @@ fn an_existing_data_claim_is_mounted_and_not_created() {
         "    image: posit/connect:1\n    volume: {create: false, pvcName: connect-data}\n",
     );
     let rendered = rendered(&text);
-    assert!(!rendered.objects().any(|d| d.object.kind() == "PersistentVolumeClaim" && d.object.name().contains("connect")));
-    let gcfg = &config_map(&rendered, "main-connect").data.as_ref().unwrap()["rstudio-connect.gcfg"];
+    assert!(
+        !rendered
+            .objects()
+            .any(|d| d.object.kind() == "PersistentVolumeClaim"
+                && d.object.name().contains("connect"))
+    );
+    let gcfg =
+        &config_map(&rendered, "main-connect").data.as_ref().unwrap()["rstudio-connect.gcfg"];
     assert!(gcfg.contains("DataDirPVCName = connect-data"));
 }
 
 #[test]
 fn azure_netapp_claims_are_provisioned_dynamically() {
     // §8.4-22: claims named a PersistentVolume that no one creates.
-    let rendered = rendered(&site_with("  volumeSource: {type: azure-netapp}\n  sharedDirectory: shared\n"));
+    let rendered = rendered(&site_with(
+        "  volumeSource: {type: azure-netapp}\n  sharedDirectory: shared\n",
+    ));
     for name in ["main-connect", "main-shared"] {
         let claim = value(&rendered, "PersistentVolumeClaim", name);
         assert!(claim["spec"].get("volumeName").is_none(), "{name}");
         assert_eq!(claim["spec"]["storageClassName"], "azure-netapp-files");
     }
-    assert!(!rendered.objects().any(|d| d.object.kind() == "PersistentVolume"));
+    assert!(
+        !rendered
+            .objects()
+            .any(|d| d.object.kind() == "PersistentVolume")
+    );
 }
 
 #[test]
 fn volumes_and_data_claims_outlive_their_owners() {
     // §8.4-25/26: PVs had an owner reference the garbage collector cannot resolve, and
     // deleting a product deleted its data.
-    let rendered = rendered(&site_with("  volumeSource: {type: nfs, dnsName: nfs.example.com}\n  sharedDirectory: shared\n"));
+    let rendered = rendered(&site_with(
+        "  volumeSource: {type: nfs, dnsName: nfs.example.com}\n  sharedDirectory: shared\n",
+    ));
     for desired in rendered.objects() {
         let object = &desired.object;
         let keeps_data = object.kind() == "PersistentVolume"
             || (object.kind() == "PersistentVolumeClaim" && object.name() != "main-subdir");
         if keeps_data {
-            assert!(object.metadata().owner_references.is_none(), "{} {}", object.kind(), object.name());
+            assert!(
+                object.metadata().owner_references.is_none(),
+                "{} {}",
+                object.kind(),
+                object.name()
+            );
         }
     }
     let pv = value(&rendered, "PersistentVolume", "main-connect");
     assert_eq!(pv["spec"]["nfs"]["path"], "/main/connect");
-    assert_eq!(pv["metadata"]["labels"]["posit.team/site-namespace"], "posit-team");
+    assert_eq!(
+        pv["metadata"]["labels"]["posit.team/site-namespace"],
+        "posit-team"
+    );
 }
 
 #[test]
 fn the_shared_directory_claim_has_one_owner() {
     let rendered = rendered(&site_with("  sharedDirectory: projects\n"));
-    let claims: Vec<_> = rendered.objects().filter(|d| d.object.name() == "main-shared").collect();
+    let claims: Vec<_> = rendered
+        .objects()
+        .filter(|d| d.object.name() == "main-shared")
+        .collect();
     assert_eq!(claims.len(), 1, "only the Site creates the shared claim");
     let connect = value(&rendered, "Connect", "main");
-    assert_eq!(connect["spec"]["additionalVolumes"][0]["mountPath"], "/mnt/projects");
-    assert!(connect["spec"]["additionalVolumes"][0].get("create").is_none());
+    assert_eq!(
+        connect["spec"]["additionalVolumes"][0]["mountPath"],
+        "/mnt/projects"
+    );
+    assert!(
+        connect["spec"]["additionalVolumes"][0]
+            .get("create")
+            .is_none()
+    );
 }
 
 #[test]
@@ -456,13 +695,20 @@ fn generated_secrets_are_placeholders_never_random_values() {
     let second = rendered(SITE);
     let generated: Vec<_> = first
         .objects()
-        .filter(|d| matches!(&d.policy, ApplyPolicy::CreateOnce { generate } if !generate.is_empty()))
+        .filter(
+            |d| matches!(&d.policy, ApplyPolicy::CreateOnce { generate } if !generate.is_empty()),
+        )
         .collect();
     assert_eq!(generated.len(), 2, "Connect and Package Manager keys");
     for desired in generated {
         let secret = desired.object.to_value();
         for (_, value) in secret["stringData"].as_object().unwrap() {
-            assert!(value.as_str().unwrap().starts_with(team_build::object::PLACEHOLDER_PREFIX));
+            assert!(
+                value
+                    .as_str()
+                    .unwrap()
+                    .starts_with(team_build::object::PLACEHOLDER_PREFIX)
+            );
         }
     }
     assert_eq!(first, second);
@@ -470,23 +716,46 @@ fn generated_secrets_are_placeholders_never_random_values() {
 
 #[test]
 fn every_object_is_labelled_and_owned_when_the_owner_is_known() {
-    let text = site_with("  networkTrust: 0\n  keycloak: {enabled: true}\n  sharedDirectory: shared\n");
+    let text =
+        site_with("  networkTrust: 0\n  keycloak: {enabled: true}\n  sharedDirectory: shared\n");
     let rendered = rendered(&text);
     let site_group = &rendered.groups[0];
     for desired in &site_group.objects {
         let object = &desired.object;
         let labels = object.metadata().labels.clone().unwrap_or_default();
-        assert_eq!(labels.get("app.kubernetes.io/managed-by").map(String::as_str), Some("team-operator"), "{}", object.name());
-        let kept = object.metadata().annotations.as_ref().is_some_and(|a| a.contains_key(team_build::meta::KEEP_ANNOTATION));
+        assert_eq!(
+            labels
+                .get("app.kubernetes.io/managed-by")
+                .map(String::as_str),
+            Some("team-operator"),
+            "{}",
+            object.name()
+        );
+        let kept = object
+            .metadata()
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.contains_key(team_build::meta::KEEP_ANNOTATION));
         if !kept && object.kind() != "PersistentVolume" {
-            let owner = &object.metadata().owner_references.as_ref().expect("owner reference")[0];
+            let owner = &object
+                .metadata()
+                .owner_references
+                .as_ref()
+                .expect("owner reference")[0];
             assert_eq!(owner.uid, "6a1f0f3e-0000-4000-8000-000000000001");
             assert_eq!(owner.kind, "Site");
         }
     }
     for desired in rendered.objects() {
         let labels = desired.object.metadata().labels.clone().unwrap_or_default();
-        assert_eq!(labels.get("app.kubernetes.io/managed-by").map(String::as_str), Some("team-operator"), "{}", desired.object.name());
+        assert_eq!(
+            labels
+                .get("app.kubernetes.io/managed-by")
+                .map(String::as_str),
+            Some("team-operator"),
+            "{}",
+            desired.object.name()
+        );
     }
 }
 
@@ -495,10 +764,33 @@ fn the_config_hash_follows_the_config_and_nothing_else() {
     let hash = |text: &str| {
         let rendered = rendered(text);
         let d = deployment(&rendered, "main-connect");
-        d.spec.as_ref().unwrap().template.metadata.as_ref().unwrap().annotations.as_ref().unwrap()["connect.posit.team/configmap-sha"].clone()
+        d.spec
+            .as_ref()
+            .unwrap()
+            .template
+            .metadata
+            .as_ref()
+            .unwrap()
+            .annotations
+            .as_ref()
+            .unwrap()["connect.posit.team/configmap-sha"]
+            .clone()
     };
     let base = hash(SITE);
     assert_eq!(base, hash(SITE));
-    assert_eq!(base, hash(&SITE.replace("    image: posit/connect:1\n", "    image: posit/connect:1\n    replicas: 3\n")), "replicas are not config");
-    assert_ne!(base, hash(&SITE.replace("    image: posit/connect:1\n", "    image: posit/connect:1\n    publicWarning: hello\n")));
+    assert_eq!(
+        base,
+        hash(&SITE.replace(
+            "    image: posit/connect:1\n",
+            "    image: posit/connect:1\n    replicas: 3\n"
+        )),
+        "replicas are not config"
+    );
+    assert_ne!(
+        base,
+        hash(&SITE.replace(
+            "    image: posit/connect:1\n",
+            "    image: posit/connect:1\n    publicWarning: hello\n"
+        ))
+    );
 }

@@ -43,8 +43,17 @@ fn every_rendered_kubernetes_object_passes_the_official_schemas() {
     let files = rendered_files();
     let run = test_support::kubernetes_validate(&files);
     run.assert_success("kubernetes-validate --strict -k 1.32");
-    let passed = run.stdout.lines().chain(run.stderr.lines()).filter(|l| l.contains("passed for resource")).count();
-    assert!(passed > 150, "expected every native object to be validated, saw {passed}:\n{}", run.stdout);
+    let passed = run
+        .stdout
+        .lines()
+        .chain(run.stderr.lines())
+        .filter(|l| l.contains("passed for resource"))
+        .count();
+    assert!(
+        passed > 150,
+        "expected every native object to be validated, saw {passed}:\n{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -152,7 +161,10 @@ fn hostile_strings_reach_connect_exactly_and_add_no_setting() {
     let config = find(&docs, "ConfigMap", "main-connect");
     let entries = git_config(config["data"]["rstudio-connect.gcfg"].as_str().unwrap());
     assert_eq!(values(&entries, "server.loggedinwarning"), [HOSTILE]);
-    assert_eq!(values(&entries, "server.publicwarning"), ["  leading and trailing  "]);
+    assert_eq!(
+        values(&entries, "server.publicwarning"),
+        ["  leading and trailing  "]
+    );
     assert_eq!(values(&entries, "database.provider"), ["postgres"]);
 }
 
@@ -166,7 +178,10 @@ fn a_control_character_that_gcfg_cannot_carry_is_refused_naming_the_field() {
     assert!(!output.status.success());
     assert!(stdout(&output).is_empty());
     let error = stderr(&output);
-    assert!(error.contains("Connect posit-team/main: rstudio-connect.gcfg: [Server] LoggedInWarning"), "{error}");
+    assert!(
+        error.contains("Connect posit-team/main: rstudio-connect.gcfg: [Server] LoggedInWarning"),
+        "{error}"
+    );
 }
 
 fn long_name_site() -> String {
@@ -187,7 +202,16 @@ fn long_site_names_give_valid_names_and_labels() {
         .filter(|d| d["metadata"]["name"].as_str().unwrap().len() > 63)
         .map(|d| d["kind"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(site_named, ["PersistentVolume", "Connect", "Flightdeck", "PackageManager", "Workbench"]);
+    assert_eq!(
+        site_named,
+        [
+            "PersistentVolume",
+            "Connect",
+            "Flightdeck",
+            "PackageManager",
+            "Workbench"
+        ]
+    );
     for doc in &docs {
         let name = doc["metadata"]["name"].as_str().unwrap();
         // Product resources and the root volume carry the Site's own name (a valid object
@@ -204,15 +228,27 @@ fn long_site_names_give_valid_names_and_labels() {
 fn aws_site() -> String {
     std::fs::read_to_string(example("aws.yaml"))
         .unwrap()
-        .replace("  chronicle:\n", "  keycloak: {enabled: true}\n  networkTrust: 10\n  chronicle:\n")
+        .replace(
+            "  chronicle:\n",
+            "  keycloak: {enabled: true}\n  networkTrust: 10\n  chronicle:\n",
+        )
 }
 
 #[test]
 fn aws_values_are_marked_placeholders_with_a_warning() {
     let output = render(&[&example("aws.yaml")]);
-    assert!(output.contains("<aws-secrets-manager:posit-team/main-workload:main-database-url:host>"));
-    let raw = run(&["render", "-f", example("aws.yaml").to_str().unwrap()], None);
-    assert!(stderr(&raw).contains("main-database-url"), "{}", stderr(&raw));
+    assert!(
+        output.contains("<aws-secrets-manager:posit-team/main-workload:main-database-url:host>")
+    );
+    let raw = run(
+        &["render", "-f", example("aws.yaml").to_str().unwrap()],
+        None,
+    );
+    assert!(
+        stderr(&raw).contains("main-database-url"),
+        "{}",
+        stderr(&raw)
+    );
     assert!(stderr(&raw).contains("placeholder"));
 }
 
@@ -227,7 +263,10 @@ fn the_aws_region_comes_from_the_environment() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("region: eu-west-1"), "region not used");
     assert!(!text.contains("region: us-east-2"));
-    assert!(render(&[&path]).contains("region: us-east-2"), "default region");
+    assert!(
+        render(&[&path]).contains("region: us-east-2"),
+        "default region"
+    );
 }
 
 #[test]
@@ -237,7 +276,10 @@ fn a_missing_secret_key_is_an_error_naming_secret_and_key() {
     assert!(!output.status.success());
     assert!(stdout(&output).is_empty(), "no partial output");
     let error = stderr(&output);
-    assert!(error.contains("Secret posit-team/site-secrets has no key \"connect.lic\""), "{error}");
+    assert!(
+        error.contains("Secret posit-team/site-secrets has no key \"connect.lic\""),
+        "{error}"
+    );
     assert!(error.contains("spec.license"), "{error}");
 }
 
@@ -247,20 +289,34 @@ fn a_missing_secret_is_an_error_naming_it() {
     let output = render_text(&text);
     assert!(!output.status.success());
     let error = stderr(&output);
-    assert!(error.contains("Secret posit-team/site-secrets not found"), "{error}");
+    assert!(
+        error.contains("Secret posit-team/site-secrets not found"),
+        "{error}"
+    );
     assert!(error.contains("main-database-url"), "{error}");
 }
 
 #[test]
 fn the_namespace_flag_places_resources_and_refuses_conflicts() {
     let text = MINIMAL_SITE.replace("  namespace: posit-team\n", "");
-    let output = run(&["render", "-f", "-", "--namespace", "analytics"], Some(&text));
+    let output = run(
+        &["render", "-f", "-", "--namespace", "analytics"],
+        Some(&text),
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let docs = documents(&stdout(&output));
-    assert!(docs.iter().filter(|d| d["kind"] != "PersistentVolume").all(|d| d["metadata"]["namespace"] == "analytics"));
+    assert!(
+        docs.iter()
+            .filter(|d| d["kind"] != "PersistentVolume")
+            .all(|d| d["metadata"]["namespace"] == "analytics")
+    );
     let output = run(&["render", "-f", "-", "-n", "other"], Some(MINIMAL_SITE));
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("does not match --namespace"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("does not match --namespace"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -306,14 +362,26 @@ fn broken_sites_fail_with_a_clear_error_and_no_output() {
             .lines()
             .filter_map(|l| l.strip_prefix("# expect: "))
             .collect();
-        assert!(!expected.is_empty(), "{} has no '# expect:' line", file.display());
+        assert!(
+            !expected.is_empty(),
+            "{} has no '# expect:' line",
+            file.display()
+        );
         let output = run(&["render", "-f", file.to_str().unwrap()], None);
         let error = stderr(&output);
         assert_eq!(output.status.code(), Some(1), "{}: {error}", file.display());
-        assert!(stdout(&output).is_empty(), "{}: partial output", file.display());
+        assert!(
+            stdout(&output).is_empty(),
+            "{}: partial output",
+            file.display()
+        );
         assert!(!error.contains("panicked"), "{}: {error}", file.display());
         for want in expected {
-            assert!(error.contains(want), "{}: expected {want:?} in:\n{error}", file.display());
+            assert!(
+                error.contains(want),
+                "{}: expected {want:?} in:\n{error}",
+                file.display()
+            );
         }
     }
 }

@@ -345,15 +345,18 @@ pub fn build(
 
     // Content pods.
     let session_defaults = session::defaults(connect);
+    let mut template_hash = None;
     if spec.off_host_execution {
         let effective_session =
             crate::session::effective(spec.session_config.as_ref(), session_defaults.defaults);
-        out.push(Desired::apply(crate::session::templates_config_map(
+        let (templates, hash) = crate::session::templates_config_map(
             &names.with("templates"),
             owner,
             labels.clone(),
             &effective_session,
-        )));
+        );
+        out.push(Desired::apply(templates));
+        template_hash = Some(hash);
         for object in product::launcher_rbac(
             &names.component,
             owner,
@@ -411,10 +414,6 @@ pub fn build(
     }
 
     // Server.
-    let template_hash = spec.off_host_execution.then(|| {
-        let data = templates_hash_input(&out, &names.with("templates"));
-        team_config::config_hash(data.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    });
     out.push(Desired::apply(deployment(
         connect,
         inputs,
@@ -474,16 +473,6 @@ pub fn build(
 /// Replicas: 0 means 1.
 pub fn replicas(value: i32) -> i32 {
     value.max(1)
-}
-
-fn templates_hash_input(objects: &[Desired], name: &str) -> BTreeMap<String, String> {
-    objects
-        .iter()
-        .find_map(|d| match &d.object {
-            Object::ConfigMap(cm) if cm.metadata.name.as_deref() == Some(name) => cm.data.clone(),
-            _ => None,
-        })
-        .unwrap_or_default()
 }
 
 /// A Secret whose values the operator generates once.

@@ -36,18 +36,15 @@ pub struct Hosts {
 pub fn hosts(site: &ValidatedSite) -> Hosts {
     let spec = &site.spec;
     let domain = &spec.domain;
-    let package_manager = format!(
-        "{}.{domain}",
-        spec.package_manager_or_default().domain_prefix
-    );
+    let package_manager = format!("{}.{domain}", super::package_manager_of(spec).domain_prefix);
     let repository = if spec.package_manager_url.is_empty() {
         format!("https://{package_manager}/cran/__linux__/jammy/latest")
     } else {
         spec.package_manager_url.clone()
     };
     Hosts {
-        connect: format!("{}.{domain}", spec.connect_or_default().domain_prefix),
-        workbench: format!("{}.{domain}", spec.workbench_or_default().domain_prefix),
+        connect: format!("{}.{domain}", super::connect_of(spec).domain_prefix),
+        workbench: format!("{}.{domain}", super::workbench_of(spec).domain_prefix),
         package_manager,
         repository,
     }
@@ -153,7 +150,7 @@ pub fn shared_volume(site: &ValidatedSite) -> Option<VolumeSpec> {
 
 fn connect(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Connect {
     let spec = &site.spec;
-    let c = spec.connect_or_default();
+    let c = super::connect_of(spec);
     let json = spec.log_format == SiteLogFormat::Json;
     let log_format = if json { "JSON" } else { "TEXT" };
     let gpu = &c.gpu_settings;
@@ -301,7 +298,7 @@ fn package_manager(
     environment: &Environment,
 ) -> PackageManager {
     let spec = &site.spec;
-    let p = spec.package_manager_or_default();
+    let p = super::package_manager_of(spec);
     let s3 = !p.s3_bucket.is_empty();
     PackageManager {
         metadata: metadata(site),
@@ -391,7 +388,7 @@ fn default_profiles() -> BTreeMap<String, WorkbenchResourceProfile> {
 
 fn workbench(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Workbench {
     let spec = &site.spec;
-    let w = spec.workbench_or_default();
+    let w = super::workbench_of(spec);
     let experimental = w.experimental_features.clone();
     let ex = experimental.clone().unwrap_or_default();
     let default_image = if w.default_session_image.is_empty() {

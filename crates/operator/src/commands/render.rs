@@ -20,12 +20,19 @@ pub fn run(files: &[PathBuf], namespace: Option<&str>) -> Result<(), CommandErro
     check_namespaces(&sourced, namespace)?;
     let resources: Vec<Resource> = sourced.iter().map(|s| s.decoded.resource.clone()).collect();
     let environment = Environment::from_lookup(|name| std::env::var(name).ok());
-    let rendered = team_build::render::render(&resources, namespace.unwrap_or(DEFAULT_NAMESPACE), &environment)
-        .map_err(|errors| errors.join("\n"))?;
+    let rendered = team_build::render::render(
+        &resources,
+        namespace.unwrap_or(DEFAULT_NAMESPACE),
+        &environment,
+    )
+    .map_err(|errors| errors.join("\n"))?;
     let text = to_yaml(&rendered)?;
     for sourced in &sourced {
         for warning in &sourced.decoded.warnings {
-            eprintln!("{} doc {}: warning: {warning}", sourced.source, sourced.decoded.document);
+            eprintln!(
+                "{} doc {}: warning: {warning}",
+                sourced.source, sourced.decoded.document
+            );
         }
     }
     for warning in &rendered.warnings {
@@ -36,7 +43,10 @@ pub fn run(files: &[PathBuf], namespace: Option<&str>) -> Result<(), CommandErro
 }
 
 /// A resource in another namespace than the one asked for is an error (as with kubectl).
-fn check_namespaces(sourced: &[input::Sourced], namespace: Option<&str>) -> Result<(), CommandError> {
+fn check_namespaces(
+    sourced: &[input::Sourced],
+    namespace: Option<&str>,
+) -> Result<(), CommandError> {
     let Some(wanted) = namespace else {
         return Ok(());
     };
@@ -73,7 +83,9 @@ pub fn to_yaml(rendered: &Rendered) -> Result<String, CommandError> {
                 if generate.is_empty() {
                     out.push_str("# Created once, never updated by the operator.\n");
                 } else {
-                    out.push_str("# Created once with generated values; render shows placeholders.\n");
+                    out.push_str(
+                        "# Created once with generated values; render shows placeholders.\n",
+                    );
                 }
             }
             out.push_str(&serde_saphyr::to_string(&desired.object.to_value())?);

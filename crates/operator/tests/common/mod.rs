@@ -18,7 +18,12 @@ pub fn run(args: &[&str], stdin: Option<&str>) -> Output {
         .stderr(Stdio::piped());
     let mut child = command.spawn().expect("team-operator runs");
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("team-operator finishes")
@@ -104,7 +109,11 @@ pub fn git_config(text: &str) -> Vec<(String, String)> {
 
 /// Every value of one key.
 pub fn values<'a>(entries: &'a [(String, String)], key: &str) -> Vec<&'a str> {
-    entries.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+    entries
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .collect()
 }
 
 /// A minimal valid Site (Kubernetes secrets) with its Secret, for variations in tests.
