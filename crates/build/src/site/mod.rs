@@ -81,20 +81,13 @@ pub fn validate(site: &Site, namespace: &str) -> Result<ValidatedSite, BuildErro
         "spec.workloadSecret.type",
         "required: where main-database-url (the PostgreSQL admin URL) is read from (kubernetes or aws)",
     );
-    for (path, secret) in [
-        ("spec.workloadSecret.vaultName", &spec.workload_secret),
-        ("spec.secret.vaultName", &spec.secret),
-        (
-            "spec.mainDatabaseCredentialSecret.vaultName",
-            &spec.main_database_credential_secret,
-        ),
-    ] {
-        problems.check(
-            secret.type_ != SecretType::Unset && secret.vault_name.is_empty(),
-            path,
-            "required when the type is set",
-        );
-    }
+    validate::vault(&mut problems, "spec.workloadSecret", &spec.workload_secret);
+    validate::vault(&mut problems, "spec.secret", &spec.secret);
+    validate::vault(
+        &mut problems,
+        "spec.mainDatabaseCredentialSecret",
+        &spec.main_database_credential_secret,
+    );
     let connect = connect_of(spec);
     validate::image(&mut problems, "spec.connect.image", &connect.image);
     validate::license(&mut problems, "spec.connect.license", &connect.license);

@@ -179,16 +179,12 @@ fn connect(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Connect {
             server_config.email_to = experimental.mail_target.clone();
         }
         dsn_secret = experimental.dsn_secret.clone();
-        // Only values actually given replace the defaults.
-        if !experimental.session_env_vars.is_empty() {
-            pod.env = experimental.session_env_vars.clone();
-        }
-        if experimental.session_image_pull_policy != team_api::enums::PullPolicy::Unset {
-            pod.image_pull_policy = experimental.session_image_pull_policy;
-        }
-        if !experimental.session_service_account_name.is_empty() {
-            pod.service_account_name = experimental.session_service_account_name.clone();
-        }
+        crate::product::override_session(
+            &mut pod,
+            &experimental.session_env_vars,
+            experimental.session_image_pull_policy,
+            &experimental.session_service_account_name,
+        );
         api_key = experimental.chronicle_sidecar_product_api_key_enabled;
     }
     let repository = ConnectRPackageRepositoryConfig {
@@ -466,9 +462,6 @@ fn workbench(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Workbenc
         }
         .to_string();
         rsession.session_first_project_template_path = ex.first_project_template_path.clone();
-        if !ex.session_service_account_name.is_empty() {
-            pod.service_account_name = ex.session_service_account_name.clone();
-        }
         if ex.privileged_sessions {
             pod.container_security_context = Some(SecurityContext {
                 privileged: Some(true),
@@ -476,12 +469,12 @@ fn workbench(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Workbenc
             });
         }
         vscode_exe = ex.vs_code_path.clone();
-        if !ex.session_env_vars.is_empty() {
-            pod.env = ex.session_env_vars.clone();
-        }
-        if ex.session_image_pull_policy != team_api::enums::PullPolicy::Unset {
-            pod.image_pull_policy = ex.session_image_pull_policy;
-        }
+        crate::product::override_session(
+            &mut pod,
+            &ex.session_env_vars,
+            ex.session_image_pull_policy,
+            &ex.session_service_account_name,
+        );
         if !ex.launcher_env_path.is_empty() {
             launcher_env = Some(WorkbenchLauncherEnvConfig {
                 job_type: "session".to_string(),
