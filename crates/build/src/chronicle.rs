@@ -9,7 +9,7 @@ use crate::object::{Desired, Object};
 use crate::pod::{self, Volumes};
 use crate::{product, validate, web};
 use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
-use k8s_openapi::api::core::v1::{ConfigMap, Container, ContainerPort, PodSpec, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{ConfigMap, Container, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use std::collections::BTreeMap;
 use team_api::chronicle::ChronicleConfig;
@@ -147,12 +147,6 @@ pub fn build(chronicle: &ValidatedChronicle) -> Result<Vec<Desired>, BuildError>
         );
     }
     let (pod_volumes, mounts) = volumes.finish();
-    let port = |name: &str, port: i32| ContainerPort {
-        name: Some(name.to_string()),
-        container_port: port,
-        protocol: Some("TCP".to_string()),
-        ..ContainerPort::default()
-    };
     let statefulset = StatefulSet {
         metadata: meta::owned(&names.component, owner, labels.clone()),
         spec: Some(StatefulSetSpec {
@@ -188,8 +182,8 @@ pub fn build(chronicle: &ValidatedChronicle) -> Result<Vec<Desired>, BuildError>
                         ]),
                         env: Some(pod::add_env(&spec.add_env).collect()),
                         ports: Some(vec![
-                            port("http", HTTP_PORT),
-                            port("profile", PROFILING_PORT),
+                            pod::port("http", HTTP_PORT),
+                            pod::port("profile", PROFILING_PORT),
                         ]),
                         volume_mounts: Some(mounts),
                         ..Container::default()

@@ -14,8 +14,7 @@ use crate::object::{Desired, Object};
 use crate::{pod, product, validate, web};
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements,
-    SeccompProfile,
+    Container, PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements, SeccompProfile,
 };
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -196,12 +195,7 @@ fn deployment(flightdeck: &ValidatedFlightdeck) -> Object {
                         ),
                         args: Some(vec!["--listen".to_string(), format!("0.0.0.0:{port}")]),
                         env: Some(env),
-                        ports: Some(vec![ContainerPort {
-                            name: Some("http".to_string()),
-                            container_port: port,
-                            protocol: Some("TCP".to_string()),
-                            ..ContainerPort::default()
-                        }]),
+                        ports: Some(vec![pod::port("http", port)]),
                         security_context: Some(pod::restricted(USER, true)),
                         resources: Some(ResourceRequirements {
                             requests: Some(BTreeMap::from([

@@ -3,8 +3,8 @@
 //! path, `addEnv` by key) so an unchanged spec renders byte-identically.
 
 use k8s_openapi::api::core::v1::{
-    Affinity, Capabilities, ConfigMapVolumeSource, EmptyDirVolumeSource, EnvVar, EnvVarSource,
-    HTTPGetAction, KeyToPath, LocalObjectReference, ObjectFieldSelector,
+    Affinity, Capabilities, ConfigMapVolumeSource, ContainerPort, EmptyDirVolumeSource, EnvVar,
+    EnvVarSource, HTTPGetAction, KeyToPath, LocalObjectReference, ObjectFieldSelector,
     PersistentVolumeClaimVolumeSource, PodAffinityTerm, PodAntiAffinity, Probe, SeccompProfile,
     SecretKeySelector, SecretVolumeSource, SecurityContext, Volume, VolumeMount,
     WeightedPodAffinityTerm,
@@ -79,6 +79,16 @@ pub fn pull_policy(policy: PullPolicy) -> Option<String> {
 /// Non-empty map or `None`.
 pub fn non_empty(map: &BTreeMap<String, String>) -> Option<BTreeMap<String, String>> {
     (!map.is_empty()).then(|| map.clone())
+}
+
+/// A named TCP container port.
+pub fn port(name: &str, number: i32) -> ContainerPort {
+    ContainerPort {
+        name: Some(name.to_string()),
+        container_port: number,
+        protocol: Some("TCP".to_string()),
+        ..ContainerPort::default()
+    }
 }
 
 /// An HTTP GET probe on a named port.

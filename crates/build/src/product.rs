@@ -132,6 +132,47 @@ pub fn license_requirements(
     }
 }
 
+/// What every product needs from its stores: the license, and the vault keys it uses when
+/// present (`optional`, e.g. the database password, generated otherwise).
+pub fn base_requirements(
+    facts: &LicenseFacts,
+    license: &LicenseSpec,
+    vault: &Vault,
+    namespace: &str,
+    component: &str,
+    optional: &[&str],
+) -> Vec<Requirement> {
+    let mut list: Vec<Requirement> =
+        license_requirements(facts, license, vault, namespace, component, "spec.license")
+            .into_iter()
+            .collect();
+    if let Some(store) = vault.store(namespace) {
+        for key in optional {
+            list.push(Requirement::optional(store.clone(), key, "spec.secret"));
+        }
+    }
+    list
+}
+
+/// Session settings of the experimental blocks: only values actually given replace the
+/// defaults (the Go operator overwrote them even with empty values).
+pub fn override_session(
+    pod: &mut team_api::session::PodConfig,
+    env: &[EnvVar],
+    pull_policy: team_api::enums::PullPolicy,
+    service_account: &str,
+) {
+    if !env.is_empty() {
+        pod.env = env.to_vec();
+    }
+    if pull_policy != team_api::enums::PullPolicy::Unset {
+        pod.image_pull_policy = pull_policy;
+    }
+    if !service_account.is_empty() {
+        pod.service_account_name = service_account.to_string();
+    }
+}
+
 /// Adds the license file alias to a product's SecretProviderClass.
 pub fn license_alias(facts: &LicenseFacts, license: &LicenseSpec, class: &mut ProviderClass) {
     if license.type_ != LicenseType::Key {

@@ -122,25 +122,30 @@ pub fn templates_data(config: &SessionConfig) -> String {
     format!("{{{{- define \"{TEMPLATE_DATA_NAME}\" -}}}}\n{json}\n{{{{- end }}}}\n")
 }
 
-/// The templates ConfigMap: `job.tpl`, `service.tpl` and the settings.
+/// The templates ConfigMap (`job.tpl`, `service.tpl` and the settings) and the hash of its
+/// data, for the pod template.
 pub fn templates_config_map(
     name: &str,
     owner: &Owner,
     labels: Labels,
     config: &SessionConfig,
-) -> Object {
-    Object::ConfigMap(Box::new(ConfigMap {
+) -> (Object, String) {
+    let data = templates_data(config);
+    let hash = team_config::config_hash([
+        ("job.tpl", JOB_TEMPLATE),
+        (TEMPLATE_FILES[1], data.as_str()),
+        ("service.tpl", SERVICE_TEMPLATE),
+    ]);
+    let config_map = Object::ConfigMap(Box::new(ConfigMap {
         metadata: meta::owned(name, owner, labels),
         data: Some(BTreeMap::from([
             ("job.tpl".to_string(), JOB_TEMPLATE.to_string()),
-            (
-                "rstudio-library-templates-data.tpl".to_string(),
-                templates_data(config),
-            ),
+            (TEMPLATE_FILES[1].to_string(), data),
             ("service.tpl".to_string(), SERVICE_TEMPLATE.to_string()),
         ])),
         ..ConfigMap::default()
-    }))
+    }));
+    (config_map, hash)
 }
 
 /// The three template files and where the launcher finds them (`<scratch>/Kubernetes/`).

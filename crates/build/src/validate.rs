@@ -2,8 +2,9 @@
 //! naming the field; none panics on any input.
 
 use crate::error::Problems;
+use team_api::enums::SecretType;
 use team_api::enums::{AuthType, LicenseType};
-use team_api::shared::{AuthSpec, LicenseSpec, VolumeSpec};
+use team_api::shared::{AuthSpec, LicenseSpec, PostgresDatabaseConfig, SecretConfig, VolumeSpec};
 
 /// The name of a resource whose name prefixes Services and label values: a DNS label that
 /// starts with a letter (at most 253 characters; long names are shortened in derived names).
@@ -142,5 +143,29 @@ pub fn image(problems: &mut Problems, path: &str, image: &str) {
         image.chars().any(|c| c.is_whitespace() || c.is_control()),
         path,
         format!("{image:?} is not an image reference"),
+    );
+}
+
+/// The database settings of a product.
+pub fn database_config(problems: &mut Problems, path: &str, config: &PostgresDatabaseConfig) {
+    problems.check(
+        config.host.is_empty(),
+        format!("{path}.host"),
+        "required: the PostgreSQL server (host:port) of the product database",
+    );
+    problems.check(
+        !config.ssl_mode.is_empty()
+            && !crate::postgres::SSL_MODES.contains(&config.ssl_mode.as_str()),
+        format!("{path}.sslMode"),
+        format!("must be one of {}", crate::postgres::SSL_MODES.join(", ")),
+    );
+}
+
+/// A vault: a type without a name is refused.
+pub fn vault(problems: &mut Problems, path: &str, secret: &SecretConfig) {
+    problems.check(
+        secret.type_ != SecretType::Unset && secret.vault_name.is_empty(),
+        format!("{path}.vaultName"),
+        "required when the type is set",
     );
 }

@@ -21,7 +21,7 @@ use crate::secret_provider::ProviderClass;
 use crate::{validate, web};
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Container, ContainerPort, EnvVar, PodSpec, PodTemplateSpec, Secret, SecurityContext,
+    ConfigMap, Container, EnvVar, PodSpec, PodTemplateSpec, Secret, SecurityContext,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use std::collections::BTreeMap;
@@ -71,17 +71,7 @@ pub fn validate(connect: &Connect, namespace: &str) -> Result<ValidatedConnect, 
         "spec.additionalVolumes",
         &spec.additional_volumes,
     );
-    problems.check(
-        spec.database_config.host.is_empty(),
-        "spec.databaseConfig.host",
-        "required: the PostgreSQL server (host:port) of the product database",
-    );
-    problems.check(
-        !spec.database_config.ssl_mode.is_empty()
-            && !postgres::SSL_MODES.contains(&spec.database_config.ssl_mode.as_str()),
-        "spec.databaseConfig.sslMode",
-        format!("must be one of {}", postgres::SSL_MODES.join(", ")),
-    );
+    validate::database_config(&mut problems, "spec.databaseConfig", &spec.database_config);
     let schema = or(&spec.database_config.schema, "connect");
     let instrumentation_schema = or(
         &spec.database_config.instrumentation_schema,
@@ -105,12 +95,7 @@ pub fn validate(connect: &Connect, namespace: &str) -> Result<ValidatedConnect, 
         "spec.dsnSecret",
         "needs a vault: set secret.type and secret.vaultName",
     );
-    problems.check(
-        spec.secret.type_ != team_api::enums::SecretType::Unset
-            && spec.secret.vault_name.is_empty(),
-        "spec.secret.vaultName",
-        "required when secret.type is set",
-    );
+    validate::vault(&mut problems, "spec.secret", &spec.secret);
     let names = ProductNames::new(&name, "connect");
     let data_claim = spec.volume.as_ref().map(|volume| {
         if volume.pvc_name.is_empty() {
@@ -146,26 +131,15 @@ fn or(value: &str, default: &str) -> String {
 pub fn requirements(connect: &ValidatedConnect) -> Vec<Requirement> {
     let spec = &connect.spec;
     let namespace = &connect.owner.namespace;
-    let mut list = Vec::new();
-    list.extend(product::license_requirements(
+    let mut list = product::base_requirements(
         &CONNECT_LICENSE,
         &spec.license,
         &connect.vault,
         namespace,
         &connect.names.component,
-        "spec.license",
-    ));
+        &["pub-db-password", "pub-secret-key"],
+    );
     if let Some(store) = connect.vault.store(namespace) {
-        list.push(Requirement::optional(
-            store.clone(),
-            "pub-db-password",
-            "spec.secret",
-        ));
-        list.push(Requirement::optional(
-            store.clone(),
-            "pub-secret-key",
-            "spec.secret",
-        ));
         if spec.auth.type_ == AuthType::Oidc {
             list.push(Requirement::required(
                 store.clone(),
@@ -345,15 +319,18 @@ pub fn build(
 
     // Content pods.
     let session_defaults = session::defaults(connect);
+    let mut template_hash = None;
     if spec.off_host_execution {
         let effective_session =
             crate::session::effective(spec.session_config.as_ref(), session_defaults.defaults);
-        out.push(Desired::apply(crate::session::templates_config_map(
+        let (templates, hash) = crate::session::templates_config_map(
             &names.with("templates"),
             owner,
             labels.clone(),
             &effective_session,
-        )));
+        );
+        out.push(Desired::apply(templates));
+        template_hash = Some(hash);
         for object in product::launcher_rbac(
             &names.component,
             owner,
@@ -411,10 +388,6 @@ pub fn build(
     }
 
     // Server.
-    let template_hash = spec.off_host_execution.then(|| {
-        let data = templates_hash_input(&out, &names.with("templates"));
-        team_config::config_hash(data.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    });
     out.push(Desired::apply(deployment(
         connect,
         inputs,
@@ -474,16 +447,6 @@ pub fn build(
 /// Replicas: 0 means 1.
 pub fn replicas(value: i32) -> i32 {
     value.max(1)
-}
-
-fn templates_hash_input(objects: &[Desired], name: &str) -> BTreeMap<String, String> {
-    objects
-        .iter()
-        .find_map(|d| match &d.object {
-            Object::ConfigMap(cm) if cm.metadata.name.as_deref() == Some(name) => cm.data.clone(),
-            _ => None,
-        })
-        .unwrap_or_default()
 }
 
 /// A Secret whose values the operator generates once.
@@ -675,7 +638,10 @@ fn deployment(
         } else {
             vec!["/usr/local/bin/startup.sh".to_string()]
         }),
-        ports: Some(vec![port("http", HTTP_PORT), port("metrics", METRICS_PORT)]),
+        ports: Some(vec![
+            pod::port("http", HTTP_PORT),
+            pod::port("metrics", METRICS_PORT),
+        ]),
         env: Some(env),
         volume_mounts: Some(mounts),
         readiness_probe: Some(pod::http_probe("/__ping__", "http", [3, 1, 3, 1, 3])),
@@ -768,15 +734,6 @@ fn deployment(
 
 fn volumes_use_class(license: &team_api::shared::LicenseSpec, auth: AuthType) -> bool {
     license.type_ != team_api::enums::LicenseType::Key || auth == AuthType::Oidc
-}
-
-fn port(name: &str, port: i32) -> ContainerPort {
-    ContainerPort {
-        name: Some(name.to_string()),
-        container_port: port,
-        protocol: Some("TCP".to_string()),
-        ..ContainerPort::default()
-    }
 }
 
 /// Connect's store for the AWS site-session vault (for requirements of callers).

@@ -21,7 +21,7 @@ use crate::secret_provider::ProviderClass;
 use crate::{validate, web};
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Container, ContainerPort, EnvVar, PodSecurityContext, PodSpec, PodTemplateSpec,
+    ConfigMap, Container, EnvVar, PodSecurityContext, PodSpec, PodTemplateSpec,
     ResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -74,17 +74,7 @@ pub fn validate(
     validate::host(&mut problems, "spec.url", &spec.url);
     validate::license(&mut problems, "spec.license", &spec.license);
     validate::env_names(&mut problems, "spec.addEnv", spec.add_env.keys());
-    problems.check(
-        spec.database_config.host.is_empty(),
-        "spec.databaseConfig.host",
-        "required: the PostgreSQL server (host:port) of the product database",
-    );
-    problems.check(
-        !spec.database_config.ssl_mode.is_empty()
-            && !postgres::SSL_MODES.contains(&spec.database_config.ssl_mode.as_str()),
-        "spec.databaseConfig.sslMode",
-        format!("must be one of {}", postgres::SSL_MODES.join(", ")),
-    );
+    validate::database_config(&mut problems, "spec.databaseConfig", &spec.database_config);
     if let Some(azure) = &spec.azure_files {
         problems.check(
             azure.storage_class_name.is_empty(),
@@ -97,12 +87,7 @@ pub fn validate(
             "Azure Files shares are at least 100 GiB",
         );
     }
-    problems.check(
-        spec.secret.type_ != team_api::enums::SecretType::Unset
-            && spec.secret.vault_name.is_empty(),
-        "spec.secret.vaultName",
-        "required when secret.type is set",
-    );
+    validate::vault(&mut problems, "spec.secret", &spec.secret);
     ssh_keys(&mut problems, "spec.gitSSHKeys", spec);
     let names = ProductNames::new(&name, "packagemanager");
     let validated = ValidatedPackageManager {
@@ -165,27 +150,14 @@ pub fn ssh_keys(problems: &mut Problems, path: &str, spec: &PackageManagerSpec) 
 pub fn requirements(pm: &ValidatedPackageManager) -> Vec<Requirement> {
     let spec = &pm.spec;
     let namespace = &pm.owner.namespace;
-    let mut list = Vec::new();
-    list.extend(product::license_requirements(
+    let mut list = product::base_requirements(
         &PACKAGE_MANAGER_LICENSE,
         &spec.license,
         &pm.vault,
         namespace,
         &pm.names.component,
-        "spec.license",
-    ));
-    if let Some(store) = pm.vault.store(namespace) {
-        list.push(Requirement::optional(
-            store.clone(),
-            "pkg-db-password",
-            "spec.secret",
-        ));
-        list.push(Requirement::optional(
-            store,
-            "pkg-secret-key",
-            "spec.secret",
-        ));
-    }
+        &["pkg-db-password", "pkg-secret-key"],
+    );
     for (index, key) in spec.git_ssh_keys.iter().enumerate() {
         for (field, reference) in std::iter::once(("secretRef", &key.secret_ref)).chain(
             key.passphrase_secret_ref
@@ -619,18 +591,8 @@ fn deployment(
                             vec!["/usr/local/bin/startup.sh".to_string()]
                         }),
                         ports: Some(vec![
-                            ContainerPort {
-                                name: Some("http".to_string()),
-                                container_port: HTTP_PORT,
-                                protocol: Some("TCP".to_string()),
-                                ..ContainerPort::default()
-                            },
-                            ContainerPort {
-                                name: Some("metrics".to_string()),
-                                container_port: METRICS_PORT,
-                                protocol: Some("TCP".to_string()),
-                                ..ContainerPort::default()
-                            },
+                            pod::port("http", HTTP_PORT),
+                            pod::port("metrics", METRICS_PORT),
                         ]),
                         env: Some(env),
                         volume_mounts: Some(mounts),

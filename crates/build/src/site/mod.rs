@@ -16,8 +16,30 @@ use crate::meta::Owner;
 use crate::object::{Desired, Object};
 use crate::postgres::{self, DbServer};
 use crate::{product, validate};
+use std::borrow::Cow;
 use team_api::enums::{SecretType, VolumeSourceType};
+use team_api::site::{InternalConnectSpec, InternalPackageManagerSpec, InternalWorkbenchSpec};
 use team_api::{Site, SiteSpec};
+
+/// The product blocks of a Site, borrowed when present, defaults (with the CRD defaults)
+/// when absent: no copy of a block on every build.
+pub(crate) fn connect_of(spec: &SiteSpec) -> Cow<'_, InternalConnectSpec> {
+    spec.connect
+        .as_ref()
+        .map_or_else(|| Cow::Owned(Default::default()), Cow::Borrowed)
+}
+
+pub(crate) fn workbench_of(spec: &SiteSpec) -> Cow<'_, InternalWorkbenchSpec> {
+    spec.workbench
+        .as_ref()
+        .map_or_else(|| Cow::Owned(Default::default()), Cow::Borrowed)
+}
+
+pub(crate) fn package_manager_of(spec: &SiteSpec) -> Cow<'_, InternalPackageManagerSpec> {
+    spec.package_manager
+        .as_ref()
+        .map_or_else(|| Cow::Owned(Default::default()), Cow::Borrowed)
+}
 
 /// A Site that passed validation.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,21 +81,14 @@ pub fn validate(site: &Site, namespace: &str) -> Result<ValidatedSite, BuildErro
         "spec.workloadSecret.type",
         "required: where main-database-url (the PostgreSQL admin URL) is read from (kubernetes or aws)",
     );
-    for (path, secret) in [
-        ("spec.workloadSecret.vaultName", &spec.workload_secret),
-        ("spec.secret.vaultName", &spec.secret),
-        (
-            "spec.mainDatabaseCredentialSecret.vaultName",
-            &spec.main_database_credential_secret,
-        ),
-    ] {
-        problems.check(
-            secret.type_ != SecretType::Unset && secret.vault_name.is_empty(),
-            path,
-            "required when the type is set",
-        );
-    }
-    let connect = spec.connect_or_default();
+    validate::vault(&mut problems, "spec.workloadSecret", &spec.workload_secret);
+    validate::vault(&mut problems, "spec.secret", &spec.secret);
+    validate::vault(
+        &mut problems,
+        "spec.mainDatabaseCredentialSecret",
+        &spec.main_database_credential_secret,
+    );
+    let connect = connect_of(spec);
     validate::image(&mut problems, "spec.connect.image", &connect.image);
     validate::license(&mut problems, "spec.connect.license", &connect.license);
     validate::auth(
@@ -83,7 +98,7 @@ pub fn validate(site: &Site, namespace: &str) -> Result<ValidatedSite, BuildErro
         spec.secret.type_ != SecretType::Unset,
     );
     validate::env_names(&mut problems, "spec.connect.addEnv", connect.add_env.keys());
-    let workbench = spec.workbench_or_default();
+    let workbench = workbench_of(spec);
     validate::image(&mut problems, "spec.workbench.image", &workbench.image);
     validate::license(&mut problems, "spec.workbench.license", &workbench.license);
     validate::auth(
@@ -102,7 +117,7 @@ pub fn validate(site: &Site, namespace: &str) -> Result<ValidatedSite, BuildErro
         "spec.workbench.additionalVolumes",
         &workbench.additional_volumes,
     );
-    let package_manager = spec.package_manager_or_default();
+    let package_manager = package_manager_of(spec);
     validate::image(
         &mut problems,
         "spec.packageManager.image",
@@ -290,6 +305,7 @@ pub fn build(
         .map(Desired::apply)
         .collect();
     out.extend(storage::objects(site));
+
     if !site.spec.disable_pre_pull_images {
         out.push(Desired::apply(prepull::daemon_set(site)));
     }
@@ -310,6 +326,7 @@ pub fn build(
         out.extend(keycloak::objects(site, &server, inputs, environment));
     }
     crate::object::sort_for_apply(&mut out);
+
     Ok(out)
 }
 

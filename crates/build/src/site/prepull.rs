@@ -15,17 +15,17 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 /// The images to pull, in a fixed order; empty entries keep their index.
 fn images(site: &ValidatedSite) -> Vec<String> {
     let spec = &site.spec;
-    let workbench = spec.workbench_or_default();
-    let connect = spec.connect_or_default();
-    let chronicle = spec.chronicle.clone().unwrap_or_default();
+    let workbench = super::workbench_of(spec);
+    let connect = super::connect_of(spec);
+    let chronicle = spec.chronicle.as_ref();
     let mut images = vec![
         workbench.image.clone(),
         workbench.default_session_image.clone(),
         connect.image.clone(),
         connect.session_image.clone(),
-        chronicle.image.clone(),
-        chronicle.agent_image.clone(),
-        spec.package_manager_or_default().image,
+        chronicle.map(|c| c.image.clone()).unwrap_or_default(),
+        chronicle.map(|c| c.agent_image.clone()).unwrap_or_default(),
+        super::package_manager_of(spec).image.clone(),
     ];
     images.extend(workbench.extra_session_images.iter().cloned());
     images
@@ -48,7 +48,7 @@ pub fn daemon_set(site: &ValidatedSite) -> Object {
             ..Container::default()
         })
         .collect();
-    let tolerations = site.spec.workbench_or_default().tolerations;
+    let tolerations = super::workbench_of(&site.spec).tolerations.clone();
     Object::DaemonSet(Box::new(DaemonSet {
         metadata: meta::owned(&name, &site.owner, site.labels.full()),
         spec: Some(DaemonSetSpec {

@@ -36,18 +36,15 @@ pub struct Hosts {
 pub fn hosts(site: &ValidatedSite) -> Hosts {
     let spec = &site.spec;
     let domain = &spec.domain;
-    let package_manager = format!(
-        "{}.{domain}",
-        spec.package_manager_or_default().domain_prefix
-    );
+    let package_manager = format!("{}.{domain}", super::package_manager_of(spec).domain_prefix);
     let repository = if spec.package_manager_url.is_empty() {
         format!("https://{package_manager}/cran/__linux__/jammy/latest")
     } else {
         spec.package_manager_url.clone()
     };
     Hosts {
-        connect: format!("{}.{domain}", spec.connect_or_default().domain_prefix),
-        workbench: format!("{}.{domain}", spec.workbench_or_default().domain_prefix),
+        connect: format!("{}.{domain}", super::connect_of(spec).domain_prefix),
+        workbench: format!("{}.{domain}", super::workbench_of(spec).domain_prefix),
         package_manager,
         repository,
     }
@@ -153,7 +150,7 @@ pub fn shared_volume(site: &ValidatedSite) -> Option<VolumeSpec> {
 
 fn connect(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Connect {
     let spec = &site.spec;
-    let c = spec.connect_or_default();
+    let c = super::connect_of(spec);
     let json = spec.log_format == SiteLogFormat::Json;
     let log_format = if json { "JSON" } else { "TEXT" };
     let gpu = &c.gpu_settings;
@@ -182,16 +179,12 @@ fn connect(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Connect {
             server_config.email_to = experimental.mail_target.clone();
         }
         dsn_secret = experimental.dsn_secret.clone();
-        // Only values actually given replace the defaults.
-        if !experimental.session_env_vars.is_empty() {
-            pod.env = experimental.session_env_vars.clone();
-        }
-        if experimental.session_image_pull_policy != team_api::enums::PullPolicy::Unset {
-            pod.image_pull_policy = experimental.session_image_pull_policy;
-        }
-        if !experimental.session_service_account_name.is_empty() {
-            pod.service_account_name = experimental.session_service_account_name.clone();
-        }
+        crate::product::override_session(
+            &mut pod,
+            &experimental.session_env_vars,
+            experimental.session_image_pull_policy,
+            &experimental.session_service_account_name,
+        );
         api_key = experimental.chronicle_sidecar_product_api_key_enabled;
     }
     let repository = ConnectRPackageRepositoryConfig {
@@ -301,7 +294,7 @@ fn package_manager(
     environment: &Environment,
 ) -> PackageManager {
     let spec = &site.spec;
-    let p = spec.package_manager_or_default();
+    let p = super::package_manager_of(spec);
     let s3 = !p.s3_bucket.is_empty();
     PackageManager {
         metadata: metadata(site),
@@ -391,7 +384,7 @@ fn default_profiles() -> BTreeMap<String, WorkbenchResourceProfile> {
 
 fn workbench(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Workbench {
     let spec = &site.spec;
-    let w = spec.workbench_or_default();
+    let w = super::workbench_of(spec);
     let experimental = w.experimental_features.clone();
     let ex = experimental.clone().unwrap_or_default();
     let default_image = if w.default_session_image.is_empty() {
@@ -469,9 +462,6 @@ fn workbench(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Workbenc
         }
         .to_string();
         rsession.session_first_project_template_path = ex.first_project_template_path.clone();
-        if !ex.session_service_account_name.is_empty() {
-            pod.service_account_name = ex.session_service_account_name.clone();
-        }
         if ex.privileged_sessions {
             pod.container_security_context = Some(SecurityContext {
                 privileged: Some(true),
@@ -479,12 +469,12 @@ fn workbench(site: &ValidatedSite, server: &DbServer, hosts: &Hosts) -> Workbenc
             });
         }
         vscode_exe = ex.vs_code_path.clone();
-        if !ex.session_env_vars.is_empty() {
-            pod.env = ex.session_env_vars.clone();
-        }
-        if ex.session_image_pull_policy != team_api::enums::PullPolicy::Unset {
-            pod.image_pull_policy = ex.session_image_pull_policy;
-        }
+        crate::product::override_session(
+            &mut pod,
+            &ex.session_env_vars,
+            ex.session_image_pull_policy,
+            &ex.session_service_account_name,
+        );
         if !ex.launcher_env_path.is_empty() {
             launcher_env = Some(WorkbenchLauncherEnvConfig {
                 job_type: "session".to_string(),

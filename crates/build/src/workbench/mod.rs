@@ -150,8 +150,8 @@ pub fn build(
     let mut template_hash = None;
     if spec.off_host_execution {
         let session_files: Vec<&str> = rendered.session.keys().map(String::as_str).collect();
-        let (templates, data) = objects::templates(workbench, &session_files);
-        template_hash = Some(hash(&data));
+        let (templates, digest) = objects::templates(workbench, &session_files);
+        template_hash = Some(digest);
         out.push(templates);
         out.extend(objects::launcher_rbac(workbench));
     }

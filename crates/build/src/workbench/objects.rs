@@ -80,24 +80,16 @@ pub fn provider_class(
     )
 }
 
-/// The templates ConfigMap `<name>-workbench-templates` and its data (for the digest).
-pub fn templates(
-    workbench: &ValidatedWorkbench,
-    session_files: &[&str],
-) -> (Object, BTreeMap<String, String>) {
+/// The templates ConfigMap `<name>-workbench-templates` and the digest of its data.
+pub fn templates(workbench: &ValidatedWorkbench, session_files: &[&str]) -> (Object, String) {
     let defaults = session::defaults(workbench, session_files);
     let effective = crate::session::effective(workbench.spec.session_config.as_ref(), defaults);
-    let object = crate::session::templates_config_map(
+    crate::session::templates_config_map(
         &workbench.names.with("templates"),
         &workbench.owner,
         workbench.labels.full(),
         &effective,
-    );
-    let data = match &object {
-        Object::ConfigMap(map) => map.data.clone().unwrap_or_default(),
-        _ => BTreeMap::new(),
-    };
-    (object, data)
+    )
 }
 
 /// The launcher's ServiceAccount, Role and RoleBinding `<name>-workbench`.

@@ -67,23 +67,17 @@ fn azure_databricks(workbench: &ValidatedWorkbench) -> Vec<(String, String)> {
 pub fn requirements(workbench: &ValidatedWorkbench) -> Vec<Requirement> {
     let spec = &workbench.spec;
     let namespace = &workbench.owner.namespace;
-    let mut list = Vec::new();
-    list.extend(product::license_requirements(
+    let mut list = product::base_requirements(
         license(),
         &spec.license,
         &workbench.vault,
         namespace,
         &workbench.names.component,
-        "spec.license",
-    ));
+        &[PASSWORD_KEY],
+    );
     let Some(store) = vault_store(workbench) else {
         return list;
     };
-    list.push(Requirement::optional(
-        store.clone(),
-        PASSWORD_KEY,
-        "spec.secret",
-    ));
     if is_oidc(spec) {
         list.push(
             Requirement::required(store.clone(), CLIENT_SECRET_KEY, "spec.auth").with_credential(),

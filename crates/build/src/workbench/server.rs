@@ -13,8 +13,8 @@ use crate::pod::{self, Volumes};
 use crate::product;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
-    Capabilities, Container, ContainerPort, EnvVar, KeyToPath, PodSpec, PodTemplateSpec,
-    SecretVolumeSource, SecurityContext, Volume, VolumeMount,
+    Capabilities, Container, EnvVar, KeyToPath, PodSpec, PodTemplateSpec, SecretVolumeSource,
+    SecurityContext, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use std::collections::BTreeMap;
@@ -217,7 +217,10 @@ pub fn deployment(
         } else {
             vec!["supervisord".to_string()]
         }),
-        ports: Some(vec![port("http", HTTP_PORT), port("metrics", METRICS_PORT)]),
+        ports: Some(vec![
+            pod::port("http", HTTP_PORT),
+            pod::port("metrics", METRICS_PORT),
+        ]),
         env: Some(env),
         volume_mounts: Some(mounts),
         readiness_probe: Some(pod::http_probe("/health-check", "http", [3, 1, 3, 1, 3])),
@@ -378,13 +381,4 @@ fn chronicle_agent(workbench: &ValidatedWorkbench) -> Option<Container> {
         ..VolumeMount::default()
     }]);
     Some(agent)
-}
-
-fn port(name: &str, port: i32) -> ContainerPort {
-    ContainerPort {
-        name: Some(name.to_string()),
-        container_port: port,
-        protocol: Some("TCP".to_string()),
-        ..ContainerPort::default()
-    }
 }

@@ -11,7 +11,6 @@ use crate::meta::Owner;
 use crate::names::ProductNames;
 use crate::validate;
 use std::collections::BTreeMap;
-use team_api::enums::SecretType;
 use team_api::{Workbench, WorkbenchSpec};
 
 const RESOURCES: &str = "spec.config.workbench-ini-config.launcher.kubernetes.resources.conf";
@@ -36,16 +35,8 @@ pub fn validate(workbench: &Workbench, namespace: &str) -> Result<ValidatedWorkb
         "spec.additionalVolumes",
         &spec.additional_volumes,
     );
-    problems.check(
-        spec.database_config.host.is_empty(),
-        "spec.databaseConfig.host",
-        "required: the PostgreSQL server (host:port) of the product database",
-    );
-    problems.check(
-        spec.secret.type_ != SecretType::Unset && spec.secret.vault_name.is_empty(),
-        "spec.secret.vaultName",
-        "required when secret.type is set",
-    );
+    validate::database_config(&mut problems, "spec.databaseConfig", &spec.database_config);
+    validate::vault(&mut problems, "spec.secret", &spec.secret);
     problems.check(
         !spec.dsn_secret.is_empty() && vault == Vault::None,
         "spec.dsnSecret",
