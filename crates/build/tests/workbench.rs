@@ -658,14 +658,7 @@ fn a_value_of_the_vault_that_a_file_cannot_carry_is_refused_without_showing_it()
     use team_build::inputs::{Found, Inputs, Store};
     let text =
         workbench_with("  auth: {type: oidc, clientId: wb, issuer: https://idp.example.com}\n");
-    let resource = resources(&text)
-        .into_iter()
-        .find_map(|r| match r {
-            team_api::manifest::Resource::Workbench(w) => Some(w),
-            _ => None,
-        })
-        .unwrap();
-    let validated = team_build::workbench::validate(&resource, "posit-team").unwrap();
+    let validated = validated_workbench(&text);
     let mut inputs = Inputs::default();
     let store = Store::Kubernetes {
         namespace: "posit-team".into(),

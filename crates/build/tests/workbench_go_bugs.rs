@@ -248,14 +248,7 @@ fn aws_workbench() -> (team_build::workbench::ValidatedWorkbench, Store) {
         "secret: {type: kubernetes, vaultName: vault}",
         "secret: {type: aws, vaultName: team/main}",
     );
-    let resource = resources(&text)
-        .into_iter()
-        .find_map(|r| match r {
-            team_api::manifest::Resource::Workbench(w) => Some(w),
-            _ => None,
-        })
-        .unwrap();
-    let validated = team_build::workbench::validate(&resource, "posit-team").unwrap();
+    let validated = validated_workbench(&text);
     (
         validated,
         Store::Aws {

@@ -161,3 +161,15 @@ pub fn assert_has(file: &str, read: &[(String, String)], expected: &[(&str, &str
         );
     }
 }
+
+/// The one Workbench resource of a manifest, validated.
+pub fn validated_workbench(text: &str) -> team_build::workbench::ValidatedWorkbench {
+    let resource = resources(text)
+        .into_iter()
+        .find_map(|r| match r {
+            Resource::Workbench(w) => Some(w),
+            _ => None,
+        })
+        .expect("a Workbench resource");
+    team_build::workbench::validate(&resource, "posit-team").unwrap_or_else(|e| panic!("{e}"))
+}
