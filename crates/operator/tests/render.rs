@@ -376,7 +376,11 @@ fn broken_sites_fail_with_a_clear_error_and_no_output() {
             file.display()
         );
         assert!(!error.contains("panicked"), "{}: {error}", file.display());
-        assert!(!error.contains(":pw@"), "{}: an error shows the database password", file.display());
+        assert!(
+            !error.contains(":pw@"),
+            "{}: an error shows the database password",
+            file.display()
+        );
         for want in expected {
             assert!(
                 error.contains(want),
@@ -395,7 +399,12 @@ fn secret_values_never_appear_in_the_output() {
     let output = render_text(&text);
     assert!(output.status.success(), "{}", stderr(&output));
     let out = stdout(&output) + &stderr(&output);
-    for secret in ["Sup3r-S3cret-Admin", "LICENSE-FILE-CONTENT-1", "Db-Password-Value-2", "Secret-Key-Value-3"] {
+    for secret in [
+        "Sup3r-S3cret-Admin",
+        "LICENSE-FILE-CONTENT-1",
+        "Db-Password-Value-2",
+        "Secret-Key-Value-3",
+    ] {
         assert!(!out.contains(secret), "{secret} leaked into the output");
     }
     // The keys are referenced, not copied.
