@@ -35,6 +35,11 @@ pub fn validate(chronicle: &Chronicle, namespace: &str) -> Result<ValidatedChron
     let name = chronicle.metadata.name.clone().unwrap_or_default();
     let mut problems = Problems::new();
     validate::resource_name(&mut problems, &name);
+    validate::node_selector(
+        &mut problems,
+        "spec.nodeSelector",
+        &chronicle.spec.node_selector,
+    );
     validate::image(&mut problems, "spec.image", &chronicle.spec.image);
     validate::env_names(&mut problems, "spec.addEnv", chronicle.spec.add_env.keys());
     let local = chronicle

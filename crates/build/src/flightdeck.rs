@@ -44,6 +44,11 @@ pub fn validate(
     let spec = &flightdeck.spec;
     let mut problems = Problems::new();
     validate::resource_name(&mut problems, &name);
+    validate::annotations(
+        &mut problems,
+        "spec.ingressAnnotations",
+        &spec.ingress_annotations,
+    );
     validate::image(&mut problems, "spec.image", &spec.image);
     validate::host(&mut problems, "spec.domain", &spec.domain);
     problems.check(

@@ -169,3 +169,61 @@ pub fn vault(problems: &mut Problems, path: &str, secret: &SecretConfig) {
         "required when the type is set",
     );
 }
+
+/// A Kubernetes qualified name (`[prefix/]name`): annotation and label keys.
+pub fn is_qualified_name(key: &str) -> bool {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, key),
+    };
+    prefix.is_none_or(|p| is_host(p)) && is_label_value(name) && !name.is_empty()
+}
+
+/// A label value: empty, or at most 63 alphanumerics, `-`, `_`, `.`, starting and ending
+/// alphanumeric.
+pub fn is_label_value(value: &str) -> bool {
+    value.is_empty()
+        || (value.len() <= 63
+            && value.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && value.ends_with(|c: char| c.is_ascii_alphanumeric())
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+}
+
+/// Annotation keys (values are free text).
+pub fn annotations(
+    problems: &mut Problems,
+    path: &str,
+    map: &std::collections::BTreeMap<String, String>,
+) {
+    for key in map.keys() {
+        problems.check(
+            !is_qualified_name(key),
+            format!("{path}.{key}"),
+            "is not a valid annotation key ([prefix/]name, name of at most 63 letters, digits, '-', '_', '.')",
+        );
+    }
+}
+
+/// A node selector: label keys and values.
+pub fn node_selector(
+    problems: &mut Problems,
+    path: &str,
+    map: &std::collections::BTreeMap<String, String>,
+) {
+    for (key, value) in map {
+        problems.check(
+            !is_qualified_name(key),
+            format!("{path}.{key}"),
+            "is not a valid label key",
+        );
+        problems.check(
+            !is_label_value(value),
+            format!("{path}.{key}"),
+            format!(
+                "{value:?} is not a valid label value (at most 63 letters, digits, '-', '_', '.')"
+            ),
+        );
+    }
+}

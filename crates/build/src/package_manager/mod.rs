@@ -70,6 +70,12 @@ pub fn validate(
     let spec = &pm.spec;
     let mut problems = Problems::new();
     validate::resource_name(&mut problems, &name);
+    validate::annotations(
+        &mut problems,
+        "spec.ingressAnnotations",
+        &spec.ingress_annotations,
+    );
+    validate::node_selector(&mut problems, "spec.nodeSelector", &spec.node_selector);
     validate::image(&mut problems, "spec.image", &spec.image);
     validate::host(&mut problems, "spec.url", &spec.url);
     validate::license(&mut problems, "spec.license", &spec.license);

@@ -88,7 +88,24 @@ pub fn validate(site: &Site, namespace: &str) -> Result<ValidatedSite, BuildErro
         "spec.mainDatabaseCredentialSecret",
         &spec.main_database_credential_secret,
     );
+    validate::annotations(
+        &mut problems,
+        "spec.ingressAnnotations",
+        &spec.ingress_annotations,
+    );
+    for (index, account) in spec.extra_site_service_accounts.iter().enumerate() {
+        validate::annotations(
+            &mut problems,
+            &format!("spec.extraSiteServiceAccounts[{index}].annotations"),
+            &account.annotations,
+        );
+    }
     let connect = connect_of(spec);
+    validate::node_selector(
+        &mut problems,
+        "spec.connect.nodeSelector",
+        &connect.node_selector,
+    );
     validate::image(&mut problems, "spec.connect.image", &connect.image);
     validate::license(&mut problems, "spec.connect.license", &connect.license);
     validate::auth(
@@ -99,6 +116,11 @@ pub fn validate(site: &Site, namespace: &str) -> Result<ValidatedSite, BuildErro
     );
     validate::env_names(&mut problems, "spec.connect.addEnv", connect.add_env.keys());
     let workbench = workbench_of(spec);
+    validate::node_selector(
+        &mut problems,
+        "spec.workbench.nodeSelector",
+        &workbench.node_selector,
+    );
     validate::image(&mut problems, "spec.workbench.image", &workbench.image);
     validate::license(&mut problems, "spec.workbench.license", &workbench.license);
     validate::auth(
@@ -118,6 +140,11 @@ pub fn validate(site: &Site, namespace: &str) -> Result<ValidatedSite, BuildErro
         &workbench.additional_volumes,
     );
     let package_manager = package_manager_of(spec);
+    validate::node_selector(
+        &mut problems,
+        "spec.packageManager.nodeSelector",
+        &package_manager.node_selector,
+    );
     validate::image(
         &mut problems,
         "spec.packageManager.image",
@@ -134,6 +161,11 @@ pub fn validate(site: &Site, namespace: &str) -> Result<ValidatedSite, BuildErro
         package_manager.add_env.keys(),
     );
     if let Some(chronicle) = &spec.chronicle {
+        validate::node_selector(
+            &mut problems,
+            "spec.chronicle.nodeSelector",
+            &chronicle.node_selector,
+        );
         validate::env_names(
             &mut problems,
             "spec.chronicle.addEnv",
