@@ -176,7 +176,7 @@ pub fn is_qualified_name(key: &str) -> bool {
         Some((prefix, name)) => (Some(prefix), name),
         None => (None, key),
     };
-    prefix.is_none_or(|p| is_host(p)) && is_label_value(name) && !name.is_empty()
+    prefix.is_none_or(is_host) && is_label_value(name) && !name.is_empty()
 }
 
 /// A label value: empty, or at most 63 alphanumerics, `-`, `_`, `.`, starting and ending

@@ -514,3 +514,22 @@ fn the_budget_is_in_the_workbench_namespace_and_the_csp_cannot_be_extended() {
         "{error}"
     );
 }
+
+/// Placement settings reach the Deployment and every session Job: a node selector the API
+/// server would refuse is reported with its field instead of failing every session.
+#[test]
+fn invalid_node_selectors_are_refused_naming_the_field() {
+    let error = render_error(&workbench_with(
+        "  sessionConfig:\n    pod:\n      nodeSelector: {pool: \"gpu nodes\"}\n  nodeSelector: {\"bad key\": x}\n",
+    ));
+    assert!(
+        error.contains(
+            "spec.sessionConfig.pod.nodeSelector.pool: \"gpu nodes\" is not a valid label value"
+        ),
+        "{error}"
+    );
+    assert!(
+        error.contains("spec.nodeSelector.bad key: is not a valid label key"),
+        "{error}"
+    );
+}

@@ -35,6 +35,19 @@ pub fn validate(workbench: &Workbench, namespace: &str) -> Result<ValidatedWorkb
         "spec.additionalVolumes",
         &spec.additional_volumes,
     );
+    validate::annotations(
+        &mut problems,
+        "spec.ingressAnnotations",
+        &spec.ingress_annotations,
+    );
+    validate::node_selector(&mut problems, "spec.nodeSelector", &spec.node_selector);
+    if let Some(pod) = spec.session_config.as_ref().and_then(|c| c.pod.as_ref()) {
+        validate::node_selector(
+            &mut problems,
+            "spec.sessionConfig.pod.nodeSelector",
+            &pod.node_selector,
+        );
+    }
     validate::database_config(&mut problems, "spec.databaseConfig", &spec.database_config);
     validate::vault(&mut problems, "spec.secret", &spec.secret);
     problems.check(
