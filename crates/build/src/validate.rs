@@ -176,7 +176,7 @@ pub fn is_qualified_name(key: &str) -> bool {
         Some((prefix, name)) => (Some(prefix), name),
         None => (None, key),
     };
-    prefix.is_none_or(|p| is_host(p)) && is_label_value(name) && !name.is_empty()
+    prefix.is_none_or(is_host) && is_label_value(name) && !name.is_empty()
 }
 
 /// A label value: empty, or at most 63 alphanumerics, `-`, `_`, `.`, starting and ending
@@ -226,4 +226,19 @@ pub fn node_selector(
             ),
         );
     }
+}
+
+/// What every product resource is checked for: its name, image, ingress annotations and
+/// node selector.
+pub fn product(
+    problems: &mut Problems,
+    name: &str,
+    image: &str,
+    ingress_annotations: &std::collections::BTreeMap<String, String>,
+    node_selector: &std::collections::BTreeMap<String, String>,
+) {
+    resource_name(problems, name);
+    self::image(problems, "spec.image", image);
+    annotations(problems, "spec.ingressAnnotations", ingress_annotations);
+    self::node_selector(problems, "spec.nodeSelector", node_selector);
 }
