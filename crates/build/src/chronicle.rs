@@ -34,13 +34,13 @@ pub struct ValidatedChronicle {
 pub fn validate(chronicle: &Chronicle, namespace: &str) -> Result<ValidatedChronicle, BuildError> {
     let name = chronicle.metadata.name.clone().unwrap_or_default();
     let mut problems = Problems::new();
-    validate::resource_name(&mut problems, &name);
-    validate::node_selector(
+    validate::product(
         &mut problems,
-        "spec.nodeSelector",
+        &name,
+        &chronicle.spec.image,
+        &Default::default(),
         &chronicle.spec.node_selector,
     );
-    validate::image(&mut problems, "spec.image", &chronicle.spec.image);
     validate::env_names(&mut problems, "spec.addEnv", chronicle.spec.add_env.keys());
     let local = chronicle
         .spec
@@ -55,13 +55,7 @@ pub fn validate(chronicle: &Chronicle, namespace: &str) -> Result<ValidatedChron
     );
     let names = ProductNames::new(&name, "chronicle");
     let validated = ValidatedChronicle {
-        owner: Owner {
-            api_version: team_api::API_VERSION.to_string(),
-            kind: "Chronicle".to_string(),
-            name: name.clone(),
-            namespace: namespace.to_string(),
-            uid: chronicle.metadata.uid.clone(),
-        },
+        owner: Owner::team("Chronicle", &chronicle.metadata, namespace),
         labels: ComponentLabels::new("chronicle", &names.component, &name),
         names,
         spec: chronicle.spec.clone(),

@@ -31,3 +31,43 @@ impl Environment {
         Self { aws_region }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_from_the_environment_in_order() {
+        let lookup = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            Environment::from_lookup(lookup(&[])).aws_region,
+            "us-east-2"
+        );
+        assert_eq!(
+            Environment::from_lookup(lookup(&[("AWS_DEFAULT_REGION", "eu-west-1")])).aws_region,
+            "eu-west-1"
+        );
+        assert_eq!(
+            Environment::from_lookup(lookup(&[
+                ("AWS_REGION", "ap-south-1"),
+                ("AWS_DEFAULT_REGION", "eu-west-1")
+            ]))
+            .aws_region,
+            "ap-south-1"
+        );
+        assert_eq!(
+            Environment::from_lookup(lookup(&[
+                ("AWS_REGION", " "),
+                ("AWS_DEFAULT_REGION", "eu-west-1")
+            ]))
+            .aws_region,
+            "eu-west-1"
+        );
+    }
+}

@@ -43,13 +43,13 @@ pub fn validate(
     let name = flightdeck.metadata.name.clone().unwrap_or_default();
     let spec = &flightdeck.spec;
     let mut problems = Problems::new();
-    validate::resource_name(&mut problems, &name);
-    validate::annotations(
+    validate::product(
         &mut problems,
-        "spec.ingressAnnotations",
+        &name,
+        &spec.image,
         &spec.ingress_annotations,
+        &Default::default(),
     );
-    validate::image(&mut problems, "spec.image", &spec.image);
     validate::host(&mut problems, "spec.domain", &spec.domain);
     problems.check(
         spec.site_name.is_empty(),
@@ -68,13 +68,7 @@ pub fn validate(
         &spec.site_name
     };
     let validated = ValidatedFlightdeck {
-        owner: Owner {
-            api_version: team_api::API_VERSION.to_string(),
-            kind: "Flightdeck".to_string(),
-            name: name.clone(),
-            namespace: namespace.to_string(),
-            uid: flightdeck.metadata.uid.clone(),
-        },
+        owner: Owner::team("Flightdeck", &flightdeck.metadata, namespace),
         labels: ComponentLabels::new("flightdeck", &names.component, site),
         names,
         spec: spec.clone(),

@@ -266,3 +266,85 @@ pub fn aws_placeholder(store: &Store, key: &str, part: &str) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kube(name: &str) -> Store {
+        Store::Kubernetes {
+            namespace: "ns".to_string(),
+            name: name.to_string(),
+        }
+    }
+
+    #[test]
+    fn present_absent_and_missing_inputs() {
+        let secrets = SecretData::from([(
+            ("ns".to_string(), "vault".to_string()),
+            BTreeMap::from([
+                ("url".to_string(), "postgres://x".to_string()),
+                ("a".to_string(), "1".to_string()),
+            ]),
+        )]);
+        let requirements = [
+            Requirement::required(kube("vault"), "url", "spec.workloadSecret").with_value(),
+            Requirement::required(kube("vault"), "a", "spec.license"),
+            Requirement::optional(kube("vault"), "b", "spec.secret"),
+            Requirement::optional(kube("other"), "c", "spec.secret"),
+        ];
+        let resolution = resolve_offline(&requirements, &secrets).unwrap();
+        let inputs = &resolution.inputs;
+        assert_eq!(
+            inputs.get(&kube("vault"), "url"),
+            &Found::Present(Some("postgres://x".to_string()))
+        );
+        assert_eq!(
+            inputs.get(&kube("vault"), "a"),
+            &Found::Present(None),
+            "values are kept only when needed"
+        );
+        assert!(!inputs.is_available(&kube("vault"), "b"));
+        assert!(!inputs.is_available(&kube("other"), "c"));
+        assert!(resolution.warnings.is_empty());
+
+        let missing = resolve_offline(
+            &[
+                Requirement::required(kube("vault"), "zzz", "spec.license"),
+                Requirement::required(kube("gone"), "k", "spec.workloadSecret"),
+            ],
+            &secrets,
+        )
+        .unwrap_err();
+        assert_eq!(
+            missing[0].to_string(),
+            "spec.license: Secret ns/vault has no key \"zzz\""
+        );
+        assert_eq!(
+            missing[1].to_string(),
+            "spec.workloadSecret: Secret ns/gone not found (it must hold the key \"k\")"
+        );
+    }
+
+    #[test]
+    fn aws_values_are_not_fetched_offline_and_warn_once() {
+        let store = Store::Aws {
+            vault: "v".to_string(),
+        };
+        let requirement =
+            Requirement::required(store.clone(), "main-database-url", "spec.workloadSecret")
+                .with_value();
+        let resolution =
+            resolve_offline(&[requirement.clone(), requirement], &SecretData::new()).unwrap();
+        assert_eq!(
+            resolution.inputs.get(&store, "main-database-url"),
+            &Found::NotFetched
+        );
+        assert!(resolution.inputs.is_available(&store, "main-database-url"));
+        assert_eq!(resolution.warnings.len(), 1);
+        assert_eq!(
+            aws_placeholder(&store, "main-database-url", "host"),
+            "<aws-secrets-manager:v:main-database-url:host>"
+        );
+    }
+}

@@ -18,6 +18,17 @@ pub struct Owner {
 }
 
 impl Owner {
+    /// A resource of ours (`core.posit.team/v1beta1`).
+    pub fn team(kind: &str, metadata: &ObjectMeta, namespace: &str) -> Self {
+        Self {
+            api_version: team_api::API_VERSION.to_string(),
+            kind: kind.to_string(),
+            name: metadata.name.clone().unwrap_or_default(),
+            namespace: namespace.to_string(),
+            uid: metadata.uid.clone(),
+        }
+    }
+
     /// Owner reference with `controller: true` and `blockOwnerDeletion: true`.
     pub fn reference(&self) -> Option<OwnerReference> {
         self.uid.as_ref().map(|uid| OwnerReference {

@@ -81,6 +81,17 @@ pub fn non_empty(map: &BTreeMap<String, String>) -> Option<BTreeMap<String, Stri
     (!map.is_empty()).then(|| map.clone())
 }
 
+/// Command and arguments of a Posit server image: its startup script under `tini`, or
+/// `sleep infinity` to debug the container.
+pub fn startup(sleep: bool) -> (Option<Vec<String>>, Option<Vec<String>>) {
+    let args = if sleep {
+        vec!["sleep".to_string(), "infinity".to_string()]
+    } else {
+        vec!["/usr/local/bin/startup.sh".to_string()]
+    };
+    (Some(vec!["tini".to_string(), "--".to_string()]), Some(args))
+}
+
 /// A named TCP container port.
 pub fn port(name: &str, number: i32) -> ContainerPort {
     ContainerPort {

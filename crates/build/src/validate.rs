@@ -227,3 +227,18 @@ pub fn node_selector(
         );
     }
 }
+
+/// What every product resource is checked for: its name, image, ingress annotations and
+/// node selector.
+pub fn product(
+    problems: &mut Problems,
+    name: &str,
+    image: &str,
+    ingress_annotations: &std::collections::BTreeMap<String, String>,
+    node_selector: &std::collections::BTreeMap<String, String>,
+) {
+    resource_name(problems, name);
+    self::image(problems, "spec.image", image);
+    annotations(problems, "spec.ingressAnnotations", ingress_annotations);
+    self::node_selector(problems, "spec.nodeSelector", node_selector);
+}

@@ -414,3 +414,21 @@ fn secret_values_never_appear_in_the_output() {
     assert!(connect.contains("\"key\":\"pub-db-password\""));
     assert!(connect.contains("\"key\":\"pub-secret-key\""));
 }
+
+#[test]
+fn secrets_given_as_base64_data_are_read() {
+    // "postgres://admin:pw@db.internal:6432/postgres" in base64.
+    let url = "cG9zdGdyZXM6Ly9hZG1pbjpwd0BkYi5pbnRlcm5hbDo2NDMyL3Bvc3RncmVz";
+    let text = MINIMAL_SITE.replace(
+        "  main-database-url: postgres://admin:pw@db.example.com:5432/postgres?sslmode=require\n",
+        "",
+    )
+    .replace("stringData:\n", &format!("data:\n  main-database-url: {url}\nstringData:\n"));
+    let output = render_text(&text);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let docs = documents(&stdout(&output));
+    assert_eq!(
+        find(&docs, "Connect", "main")["spec"]["databaseConfig"]["host"],
+        "db.internal:6432"
+    );
+}

@@ -59,14 +59,13 @@ pub fn validate(connect: &Connect, namespace: &str) -> Result<ValidatedConnect, 
     let name = connect.metadata.name.clone().unwrap_or_default();
     let spec = &connect.spec;
     let mut problems = Problems::new();
-    validate::resource_name(&mut problems, &name);
-    validate::annotations(
+    validate::product(
         &mut problems,
-        "spec.ingressAnnotations",
+        &name,
+        &spec.image,
         &spec.ingress_annotations,
+        &spec.node_selector,
     );
-    validate::node_selector(&mut problems, "spec.nodeSelector", &spec.node_selector);
-    validate::image(&mut problems, "spec.image", &spec.image);
     validate::host(&mut problems, "spec.url", &spec.url);
     validate::license(&mut problems, "spec.license", &spec.license);
     let vault = Vault::of(&spec.secret);
@@ -111,13 +110,7 @@ pub fn validate(connect: &Connect, namespace: &str) -> Result<ValidatedConnect, 
         }
     });
     let validated = ValidatedConnect {
-        owner: Owner {
-            api_version: team_api::API_VERSION.to_string(),
-            kind: "Connect".to_string(),
-            name: name.clone(),
-            namespace: namespace.to_string(),
-            uid: connect.metadata.uid.clone(),
-        },
+        owner: Owner::team("Connect", &connect.metadata, namespace),
         labels: ComponentLabels::new("connect", &names.component, &name),
         names,
         spec: spec.clone(),
@@ -634,16 +627,13 @@ fn deployment(
     env.push(pod::env("LAUNCHER_INSTANCE_ID", &names.component));
 
     let (pod_volumes, mounts) = volumes.finish();
+    let startup = pod::startup(spec.sleep);
     let mut containers = vec![Container {
         name: "connect".to_string(),
         image: Some(spec.image.clone()),
         image_pull_policy: pod::pull_policy(spec.image_pull_policy),
-        command: Some(vec!["tini".to_string(), "--".to_string()]),
-        args: Some(if spec.sleep {
-            vec!["sleep".to_string(), "infinity".to_string()]
-        } else {
-            vec!["/usr/local/bin/startup.sh".to_string()]
-        }),
+        command: startup.0,
+        args: startup.1,
         ports: Some(vec![
             pod::port("http", HTTP_PORT),
             pod::port("metrics", METRICS_PORT),

@@ -69,14 +69,13 @@ pub fn validate(
     let name = pm.metadata.name.clone().unwrap_or_default();
     let spec = &pm.spec;
     let mut problems = Problems::new();
-    validate::resource_name(&mut problems, &name);
-    validate::annotations(
+    validate::product(
         &mut problems,
-        "spec.ingressAnnotations",
+        &name,
+        &spec.image,
         &spec.ingress_annotations,
+        &spec.node_selector,
     );
-    validate::node_selector(&mut problems, "spec.nodeSelector", &spec.node_selector);
-    validate::image(&mut problems, "spec.image", &spec.image);
     validate::host(&mut problems, "spec.url", &spec.url);
     validate::license(&mut problems, "spec.license", &spec.license);
     validate::env_names(&mut problems, "spec.addEnv", spec.add_env.keys());
@@ -97,13 +96,7 @@ pub fn validate(
     ssh_keys(&mut problems, "spec.gitSSHKeys", spec);
     let names = ProductNames::new(&name, "packagemanager");
     let validated = ValidatedPackageManager {
-        owner: Owner {
-            api_version: team_api::API_VERSION.to_string(),
-            kind: "PackageManager".to_string(),
-            name: name.clone(),
-            namespace: namespace.to_string(),
-            uid: pm.metadata.uid.clone(),
-        },
+        owner: Owner::team("PackageManager", &pm.metadata, namespace),
         labels: ComponentLabels::new("package-manager", &names.component, &name),
         names,
         spec: spec.clone(),
@@ -552,6 +545,7 @@ fn deployment(
     env.extend(pod::add_env(&spec.add_env));
 
     let (pod_volumes, mounts) = volumes.finish();
+    let startup = pod::startup(spec.sleep);
     let quantity = |value: &str| Quantity(value.to_string());
     Object::Deployment(Box::new(Deployment {
         metadata: meta::owned(&names.component, &pm.owner, pm.labels.full()),
@@ -590,12 +584,8 @@ fn deployment(
                         name: "rspm".to_string(),
                         image: Some(spec.image.clone()),
                         image_pull_policy: pod::pull_policy(spec.image_pull_policy),
-                        command: Some(vec!["tini".to_string(), "--".to_string()]),
-                        args: Some(if spec.sleep {
-                            vec!["sleep".to_string(), "infinity".to_string()]
-                        } else {
-                            vec!["/usr/local/bin/startup.sh".to_string()]
-                        }),
+                        command: startup.0,
+                        args: startup.1,
                         ports: Some(vec![
                             pod::port("http", HTTP_PORT),
                             pod::port("metrics", METRICS_PORT),

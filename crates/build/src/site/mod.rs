@@ -235,13 +235,7 @@ pub fn validate(site: &Site, namespace: &str) -> Result<ValidatedSite, BuildErro
         );
     }
     let validated = ValidatedSite {
-        owner: Owner {
-            api_version: team_api::API_VERSION.to_string(),
-            kind: "Site".to_string(),
-            name: name.clone(),
-            namespace: namespace.to_string(),
-            uid: site.metadata.uid.clone(),
-        },
+        owner: Owner::team("Site", &site.metadata, namespace),
         labels: ComponentLabels::new("site", &name, &name),
         workload: Vault::of(&spec.workload_secret),
         vault: Vault::of(&spec.secret),
