@@ -164,7 +164,7 @@ fn committed_crds_are_up_to_date() {
         assert_eq!(
             committed,
             crd::to_yaml(&crd),
-            "{} is out of date: run `cargo run -- crds --output-dir charts/team-operator/crds`",
+            "{} is out of date: run `cargo run -p team-operator -- crds --output-dir charts/team-operator/crds`",
             file.display()
         );
         expected_files.push(file);

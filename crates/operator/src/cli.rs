@@ -29,6 +29,16 @@ pub enum Command {
         #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
+    /// Print every object the operator would create for the given resources, as YAML,
+    /// without a cluster. Reads Sites, product resources and the Secrets they refer to.
+    Render {
+        /// Manifest files (multi-document YAML); `-` reads standard input.
+        #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        /// Namespace of resources that do not name one (default: `default`).
+        #[arg(short = 'n', long, value_name = "NS")]
+        namespace: Option<String>,
+    },
     /// Provision or drop the databases of PostgresDatabase manifests, directly on their
     /// PostgreSQL server (from a bastion, or to pre-provision before installing).
     Db {

@@ -322,3 +322,35 @@ pub fn url_encode(text: &str) -> String {
         })
         .collect()
 }
+
+/// Reads a key=value file back as Workbench does (Boost.Program_options): every setting as
+/// (`key` or `section.key`, value), in file order. Panics with the parser's message when it
+/// rejects the file.
+pub fn boost_config_read(path: &Path) -> Vec<(String, String)> {
+    let mut command = Command::new(tool("bin/boost-config-read"));
+    command.arg(path);
+    let run = run(command);
+    run.assert_success(&format!("boost-config-read {}", path.display()));
+    let fields: Vec<&str> = run.stdout.split('\0').collect();
+    fields
+        .chunks(2)
+        .filter(|pair| pair.len() == 2)
+        .map(|pair| (pair[0].to_string(), pair[1].to_string()))
+        .collect()
+}
+
+/// Reads Workbench files back with `scripts/config-readers/read-config.py` (`supervisord`:
+/// programs as supervisord loads them; `dcf`: DCF records). The JSON it prints, or the
+/// parser's failure.
+pub fn read_config(format: &str, files: &[PathBuf]) -> Result<serde_json::Value, String> {
+    let mut command = Command::new(tool("venv/bin/python"));
+    command
+        .arg(workspace_root().join("scripts/config-readers/read-config.py"))
+        .arg(format)
+        .args(files);
+    let run = run(command);
+    if !run.success {
+        return Err(run.stderr);
+    }
+    serde_json::from_str(&run.stdout).map_err(|e| format!("{e}: {}", run.stdout))
+}

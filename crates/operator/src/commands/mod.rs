@@ -2,6 +2,7 @@
 
 mod crds;
 mod db;
+mod render;
 mod run;
 mod validate;
 
@@ -20,5 +21,6 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
             DbCommand::Apply { files } => db::run(db::Action::Apply, &files),
             DbCommand::Drop { files } => db::run(db::Action::Drop, &files),
         },
+        Command::Render { files, namespace } => render::run(&files, namespace.as_deref()),
     }
 }
