@@ -135,12 +135,34 @@ pub enum Found {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Inputs {
     found: BTreeMap<(Store, String), Found>,
+    /// sha256 of each referenced Kubernetes Secret value (never the value itself).
+    value_hashes: BTreeMap<(Store, String), String>,
 }
 
 impl Inputs {
     /// Records what was found for a key.
     pub fn insert(&mut self, store: Store, key: &str, found: Found) {
         self.found.insert((store, key.to_string()), found);
+    }
+
+    /// Remembers a referenced value for [`Inputs::secrets_digest`] (only its hash is kept).
+    pub fn record_value(&mut self, store: Store, key: &str, value: &[u8]) {
+        let hash = team_config::hash::sha256_hex_bytes(value);
+        self.value_hashes.insert((store, key.to_string()), hash);
+    }
+
+    /// A digest of every referenced Kubernetes Secret value: it changes when any of them
+    /// changes, so stamped on pod templates it rolls the pods that read them. `None` when no
+    /// value was recorded.
+    pub fn secrets_digest(&self) -> Option<String> {
+        if self.value_hashes.is_empty() {
+            return None;
+        }
+        let mut text = String::new();
+        for ((store, key), hash) in &self.value_hashes {
+            text.push_str(&format!("{store}\u{0}{key}\u{0}{hash}\n"));
+        }
+        Some(team_config::hash::sha256_hex(&text))
     }
 
     /// What was found; keys never asked for count as absent.
@@ -218,10 +240,17 @@ pub fn resolve_offline(
                             }
                             Found::Absent
                         }
-                        Some(value) => Found::Present(
-                            (requirement.wants_value && !requirement.credential)
-                                .then(|| value.clone()),
-                        ),
+                        Some(value) => {
+                            resolution.inputs.record_value(
+                                requirement.store.clone(),
+                                &requirement.key,
+                                value.as_bytes(),
+                            );
+                            Found::Present(
+                                (requirement.wants_value && !requirement.credential)
+                                    .then(|| value.clone()),
+                            )
+                        }
                     },
                 }
             }
@@ -324,6 +353,38 @@ mod tests {
             missing[1].to_string(),
             "spec.workloadSecret: Secret ns/gone not found (it must hold the key \"k\")"
         );
+    }
+
+    #[test]
+    fn the_secrets_digest_follows_referenced_values_only() {
+        let digest = |url: &str, unrelated: &str| {
+            let secrets = SecretData::from([(
+                ("ns".to_string(), "vault".to_string()),
+                BTreeMap::from([
+                    ("url".to_string(), url.to_string()),
+                    ("other".to_string(), unrelated.to_string()),
+                ]),
+            )]);
+            let requirement = Requirement::required(kube("vault"), "url", "spec.workloadSecret");
+            resolve_offline(&[requirement], &secrets)
+                .unwrap()
+                .inputs
+                .secrets_digest()
+        };
+        let base = digest("postgres://a", "x");
+        assert!(base.is_some());
+        assert_eq!(
+            base,
+            digest("postgres://a", "changed"),
+            "unreferenced keys do not count"
+        );
+        assert_ne!(
+            base,
+            digest("postgres://b", "x"),
+            "a changed value changes the digest"
+        );
+        let none = resolve_offline(&[], &SecretData::new()).unwrap();
+        assert_eq!(none.inputs.secrets_digest(), None);
     }
 
     #[test]

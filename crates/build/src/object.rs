@@ -262,6 +262,33 @@ impl Desired {
     }
 }
 
+/// Annotation on pod templates with [`crate::inputs::Inputs::secrets_digest`]: a changed
+/// referenced Secret rolls the pods.
+pub const SECRETS_DIGEST_ANNOTATION: &str = "posit.team/secrets-sha";
+
+/// Stamps the digest of the referenced Secret values on every pod template among `objects`.
+pub fn stamp_secrets_digest(objects: &mut [Desired], digest: Option<&str>) {
+    let Some(digest) = digest else {
+        return;
+    };
+    for desired in objects {
+        let template = match &mut desired.object {
+            Object::Deployment(o) => o.spec.as_mut().map(|s| &mut s.template),
+            Object::StatefulSet(o) => o.spec.as_mut().map(|s| &mut s.template),
+            Object::DaemonSet(o) => o.spec.as_mut().map(|s| &mut s.template),
+            _ => None,
+        };
+        if let Some(template) = template {
+            template
+                .metadata
+                .get_or_insert_with(ObjectMeta::default)
+                .annotations
+                .get_or_insert_with(Default::default)
+                .insert(SECRETS_DIGEST_ANNOTATION.to_string(), digest.to_string());
+        }
+    }
+}
+
 /// Sorts objects into the order they are applied in: by kind rank, then namespace and name.
 pub fn sort_for_apply(objects: &mut [Desired]) {
     objects.sort_by(|a, b| {

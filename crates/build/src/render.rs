@@ -214,10 +214,12 @@ pub fn render_product(
     rendered: &mut Rendered,
 ) -> Result<(), Vec<String>> {
     let source = format!("{} {namespace}/{}", product.kind(), product.name());
-    let objects = match product {
+    let mut digest = None;
+    let mut objects = match product {
         Object::Connect(resource) => {
             let validated = connect::validate(&resource, namespace).map_err(one)?;
             let inputs = resolve(&connect::requirements(&validated), secrets, rendered)?;
+            digest = inputs.secrets_digest();
             connect::build(&validated, &inputs, environment).map_err(one)?
         }
         Object::PackageManager(resource) => {
@@ -227,6 +229,7 @@ pub fn render_product(
                 secrets,
                 rendered,
             )?;
+            digest = inputs.secrets_digest();
             package_manager::build(&validated, &inputs, environment).map_err(one)?
         }
         Object::Chronicle(resource) => {
@@ -240,10 +243,12 @@ pub fn render_product(
         Object::Workbench(resource) => {
             let validated = workbench::validate(&resource, namespace).map_err(one)?;
             let inputs = resolve(&workbench::requirements(&validated), secrets, rendered)?;
+            digest = inputs.secrets_digest();
             workbench::build(&validated, &inputs, environment).map_err(one)?
         }
         _ => return Ok(()),
     };
+    crate::object::stamp_secrets_digest(&mut objects, digest.as_deref());
     rendered.groups.push(Group { source, objects });
     Ok(())
 }

@@ -25,7 +25,12 @@ where
 
 /// SHA-256 of one string, as lower-case hex.
 pub fn sha256_hex(text: &str) -> String {
-    hex(&Sha256::digest(text.as_bytes()))
+    sha256_hex_bytes(text.as_bytes())
+}
+
+/// SHA-256 of bytes, as lower-case hex.
+pub fn sha256_hex_bytes(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -448,7 +448,9 @@ pub fn replicas(value: i32) -> i32 {
     value.max(1)
 }
 
-/// A Secret whose values the operator generates once.
+/// A Secret whose values the operator generates once. Like data claims it outlives its
+/// owner (no owner reference): deleting and re-creating a Site must find the same keys, or
+/// the data they protect could no longer be read.
 pub(crate) fn generated_secret(
     name: &str,
     owner: &Owner,
@@ -461,7 +463,7 @@ pub(crate) fn generated_secret(
         .collect();
     Desired {
         object: Object::Secret(Box::new(Secret {
-            metadata: meta::owned(name, owner, labels),
+            metadata: meta::kept(name, &owner.namespace, labels),
             type_: Some("Opaque".to_string()),
             string_data: Some(string_data),
             ..Secret::default()
