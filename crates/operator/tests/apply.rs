@@ -5,7 +5,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::Api;
 use kube_fake_client::ClientBuilder;
 use serde_json::{Value, json};
-use team_operator::runtime::apply::{Applier, DesiredObject, Policy, RETAIN_ANNOTATION};
+use team_operator::runtime::apply::{Applier, DesiredObject, RETAIN_ANNOTATION};
 use team_operator::runtime::kinds::Kind;
 
 const NS: &str = "posit-team";
@@ -17,21 +17,17 @@ fn owner_ref() -> Value {
 }
 
 fn config_map(name: &str, value: &str) -> DesiredObject {
-    DesiredObject {
-        object: json!({
+    DesiredObject::apply(json!({
             "apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": name, "namespace": NS,
                 "labels": {"app.kubernetes.io/managed-by": "team-operator", "app.kubernetes.io/instance": "main-connect"},
                 "ownerReferences": owner_ref()},
             "data": {"value": value}
-        }),
-        policy: Policy::Apply,
-    }
+    }))
 }
 
 fn generated_secret(name: &str, key: &str) -> DesiredObject {
-    DesiredObject {
-        object: json!({
+    DesiredObject::create_once(json!({
             "apiVersion": "v1", "kind": "Secret",
             "metadata": {"name": name, "namespace": NS,
                 "labels": {"app.kubernetes.io/managed-by": "team-operator", "app.kubernetes.io/instance": "main-connect"},
@@ -39,9 +35,7 @@ fn generated_secret(name: &str, key: &str) -> DesiredObject {
                 "ownerReferences": owner_ref()},
             "type": "Opaque",
             "data": {"key": key}
-        }),
-        policy: Policy::CreateOnce,
-    }
+    }))
 }
 
 async fn client() -> kube::Client {

@@ -12,7 +12,7 @@ use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 use team_api::{Chronicle, ChronicleSpec};
-use team_operator::runtime::apply::{DesiredObject, Policy};
+use team_operator::runtime::apply::DesiredObject;
 use team_operator::runtime::conditions::Health;
 use team_operator::runtime::context::{Context, Settings};
 use team_operator::runtime::controller::{self, Outcome};
@@ -46,17 +46,14 @@ async fn reconcile(
         ));
     }
     let name = object.name_any();
-    let desired = DesiredObject {
-        object: json!({
+    let desired = DesiredObject::apply(json!({
             "apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": format!("{name}-chronicle"), "namespace": NS,
                 "labels": {"app.kubernetes.io/managed-by": "team-operator"},
                 "ownerReferences": [{"apiVersion": "core.posit.team/v1beta1", "kind": "Chronicle",
                     "name": name, "uid": object.uid().unwrap(), "controller": true}]},
             "data": {"image": object.spec.image}
-        }),
-        policy: Policy::Apply,
-    };
+    }));
     context
         .apply(
             "chronicle",
@@ -67,13 +64,10 @@ async fn reconcile(
             &[desired],
         )
         .await?;
-    Ok(Outcome {
-        health: Health::Ready {
-            reason: "Available".into(),
-            message: "configured".into(),
-        },
-        shape: None,
-    })
+    Ok(Outcome::health(Health::Ready {
+        reason: "Available".into(),
+        message: "configured".into(),
+    }))
 }
 
 async fn setup(objects: Vec<Chronicle>) -> (Client, Arc<Context>, Registry) {
@@ -87,7 +81,7 @@ async fn setup(objects: Vec<Chronicle>) -> (Client, Arc<Context>, Registry) {
     let mut registry = Registry::default();
     let metrics = Metrics::register(&mut registry);
     let settings = Settings {
-        aws_region: "us-east-2".into(),
+        environment: team_build::Environment::default(),
         resync: Duration::from_secs(300),
     };
     let context = Arc::new(Context::new(client.clone(), metrics, settings, "test"));

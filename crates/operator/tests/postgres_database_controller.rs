@@ -18,7 +18,12 @@ use team_api::postgres_database::{POSTGRES_DATABASE_FINALIZER, PostgresDatabaseT
 use team_api::status::{CONDITION_DEGRADED, CONDITION_READY, HasConditions};
 use team_db::session::Session;
 use team_db::url::ConnectionUrl;
-use team_operator::controllers::postgres_database::{Context, Outcome, RESYNC, reconcile};
+use kube::runtime::controller::Action;
+use std::time::Duration;
+use team_operator::controllers::postgres_database::reconcile;
+use team_operator::runtime::context::{Context, Settings};
+use team_operator::runtime::controller::reconcile_and_report;
+use team_operator::runtime::metrics::Metrics;
 use test_support::{Postgres, postgres, unique_name, url_encode};
 
 const NAMESPACE: &str = "posit-team";
@@ -63,8 +68,19 @@ fn product_secret(password: Option<&str>) -> Secret {
 struct Writes(Arc<Mutex<Vec<String>>>);
 
 impl Writes {
+    /// The writes so far, except Events (see [`Writes::take_events`]).
     fn take(&self) -> Vec<String> {
-        std::mem::take(&mut *self.0.lock().unwrap())
+        let all = std::mem::take(&mut *self.0.lock().unwrap());
+        let (events, others): (Vec<String>, Vec<String>) =
+            all.into_iter().partition(|w| w.starts_with("create Event/"));
+        self.0.lock().unwrap().extend(events);
+        others
+    }
+
+    /// How many Events were created so far.
+    fn take_events(&self) -> usize {
+        let all = std::mem::take(&mut *self.0.lock().unwrap());
+        all.iter().filter(|w| w.starts_with("create Event/")).count()
     }
 
     fn interceptors(&self) -> Funcs {
@@ -115,15 +131,38 @@ async fn start(pgdb: PostgresDatabase, secrets: Vec<Secret>) -> (Client, Writes,
     (client, writes, name)
 }
 
+/// How often an up-to-date resource is checked again (the operator's resync interval).
+const RESYNC: Duration = Duration::from_secs(300);
+
+/// What a reconcile asks the controller to do next, as the tests compare it.
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    RequeueAfter(Duration),
+    AwaitChange,
+}
+
+/// One reconcile as the controller runs it: the reconcile, then status, metrics and the
+/// retry decision of the shared runtime.
 async fn run(client: &Client, name: &str) -> (Result<Outcome, String>, Option<PostgresDatabase>) {
     let api: Api<PostgresDatabase> = Api::namespaced(client.clone(), NAMESPACE);
     let current = api.get(name).await.expect("the resource exists");
-    let ctx = Arc::new(Context {
-        client: client.clone(),
-    });
-    let outcome = reconcile(Arc::new(current), ctx)
+    let settings = Settings {
+        environment: team_build::Environment::default(),
+        resync: RESYNC,
+    };
+    let metrics = Metrics::register(&mut prometheus_client::registry::Registry::default());
+    let ctx = Arc::new(Context::new(client.clone(), metrics, settings, "test"));
+    let outcome = reconcile_and_report(Arc::new(current), ctx, &reconcile)
         .await
-        .map_err(|e| format!("{}: {e}", e.reason()));
+        .map(|action| {
+            if action == Action::await_change() {
+                Outcome::AwaitChange
+            } else {
+                assert_eq!(action, Action::requeue(RESYNC));
+                Outcome::RequeueAfter(RESYNC)
+            }
+        })
+        .map_err(|e| format!("{}: {e}", e.category()));
     (outcome, api.get_opt(name).await.unwrap())
 }
 
@@ -162,6 +201,7 @@ async fn provisions_adds_only_its_finalizer_reports_ready_and_then_writes_nothin
         writes.take(),
         [format!("patch {name}"), format!("patch status {name}")]
     );
+    assert_eq!(writes.take_events(), 1, "becoming Ready is published once");
     let after = after.unwrap();
     assert_eq!(
         after.finalizers(),
@@ -206,6 +246,7 @@ async fn provisions_adds_only_its_finalizer_reports_ready_and_then_writes_nothin
     let (outcome, last) = run(&client, &name).await;
     assert_eq!(outcome, Ok(Outcome::RequeueAfter(RESYNC)));
     assert_eq!(writes.take(), Vec::<String>::new());
+    assert_eq!(writes.take_events(), 0, "no Event without a transition");
     assert_eq!(last.unwrap().status, again.status);
 }
 
@@ -454,7 +495,7 @@ async fn a_failed_teardown_keeps_the_finalizer_and_says_why() {
     assert_eq!(
         outcome,
         Err(
-            "SecretMissing: Secret \"site-workload\" (spec.workloadSecret) was not found"
+            "SecretMissing: teardown: Secret \"site-workload\" (spec.workloadSecret) was not found"
                 .to_string()
         )
     );

@@ -67,8 +67,12 @@ pub fn derive(site: &ValidatedSite, server: &DbServer, environment: &Environment
     out
 }
 
+/// Product resources carry the managed-by label, as with the Go operator, and the site
+/// label, so the Site's controller finds what it owns with a label selector.
 fn metadata(site: &ValidatedSite) -> k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-    meta::owned(site.name(), &site.owner, labels::managed_only())
+    let mut product_labels = labels::managed_only();
+    product_labels.insert(labels::SITE.to_string(), site.labels.site.clone());
+    meta::owned(site.name(), &site.owner, product_labels)
 }
 
 /// A list that is a set: sorted, without repeats, so its order in the Site never matters.

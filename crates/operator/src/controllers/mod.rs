@@ -3,11 +3,21 @@
 //! objects with the pure builders, applies them, and reports status through the shared
 //! runtime.
 
-pub mod conditions;
+pub mod desired;
+pub mod inputs;
+pub mod product;
+pub mod generate;
+pub mod health;
 pub mod postgres_database;
 
-use crate::runtime::context::StatusShape;
-use crate::runtime::controller::Managed;
+use crate::runtime::context::{Context, StatusShape};
+use crate::runtime::controller::{self, Managed, Outcome};
+use crate::runtime::error::ReconcileError;
+use crate::runtime::kinds::Kind;
+use crate::runtime::operator::{Launch, Running, boxed};
+use crate::runtime::options::Scope;
+use crate::runtime::watches::{ApiWatches, WatchSource};
+use product::Buildable;
 use team_api::{Chronicle, Connect, Flightdeck, PackageManager, PostgresDatabase, Site, Workbench};
 
 impl Managed for Site {
@@ -71,8 +81,87 @@ impl Managed for PackageManager {
     }
 }
 
-/// Starts every controller for the launch's scope.
-pub fn start(launch: crate::runtime::operator::Launch) -> crate::runtime::operator::Running {
-    let _ = launch;
-    crate::runtime::operator::Running::default()
+/// Starts every controller for the launch's scope, with watches against the API server.
+pub fn start(launch: Launch) -> Running {
+    let watches = ApiWatches {
+        client: launch.context.client.clone(),
+    };
+    start_with(launch, &watches)
+}
+
+/// Starts every controller, taking events from `watches`. Optional kinds of other projects
+/// that are not installed are not watched.
+pub fn start_with<W: WatchSource>(launch: Launch, watches: &W) -> Running {
+    let namespaces: Vec<Option<String>> = match &launch.scope {
+        Scope::All => vec![None],
+        Scope::Namespaces(names) => names.iter().cloned().map(Some).collect(),
+    };
+    let mut running = Running::default();
+    for namespace in &namespaces {
+        let namespace = namespace.as_deref();
+        spawn::<Site, _, _, _>(&launch, watches, namespace, product::reconcile::<Site>, &mut running);
+        spawn::<Connect, _, _, _>(&launch, watches, namespace, product::reconcile::<Connect>, &mut running);
+        spawn::<Workbench, _, _, _>(&launch, watches, namespace, product::reconcile::<Workbench>, &mut running);
+        spawn::<PackageManager, _, _, _>(
+            &launch,
+            watches,
+            namespace,
+            product::reconcile::<PackageManager>,
+            &mut running,
+        );
+        spawn::<Chronicle, _, _, _>(&launch, watches, namespace, product::reconcile::<Chronicle>, &mut running);
+        spawn::<Flightdeck, _, _, _>(&launch, watches, namespace, product::reconcile::<Flightdeck>, &mut running);
+        spawn::<PostgresDatabase, _, _, _>(&launch, watches, namespace, postgres_database::reconcile, &mut running);
+    }
+    running
+}
+
+fn spawn<K, W, R, Fut>(
+    launch: &Launch,
+    watches: &W,
+    namespace: Option<&str>,
+    reconcile: R,
+    running: &mut Running,
+) where
+    K: Managed + WatchedKinds,
+    K::DynamicType: Default + Eq + std::hash::Hash + Clone + Unpin,
+    W: WatchSource,
+    R: Fn(std::sync::Arc<K>, std::sync::Arc<Context>) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Outcome, ReconcileError>> + Send + 'static,
+{
+    let triggers = futures::stream::select_all(
+        K::watched()
+            .into_iter()
+            .filter(|kind| !kind.optional || launch.installed.contains(kind.kind))
+            .map(|kind| watches.owned::<K>(namespace, kind)),
+    );
+    let (store, driver) = controller::run(
+        watches.primary::<K>(namespace),
+        triggers,
+        reconcile,
+        launch.context.clone(),
+        launch.concurrency,
+        launch.shutdown.requested(),
+    );
+    running.drivers.push(boxed(driver));
+    running.synced.push(boxed(async move {
+        let _ = store.wait_until_ready().await;
+    }));
+}
+
+/// The owned kinds each controller watches.
+pub trait WatchedKinds {
+    fn watched() -> Vec<&'static Kind>;
+}
+
+impl<K: Buildable> WatchedKinds for K {
+    fn watched() -> Vec<&'static Kind> {
+        product::owned_kinds::<K>()
+    }
+}
+
+impl WatchedKinds for PostgresDatabase {
+    fn watched() -> Vec<&'static Kind> {
+        vec![Kind::lookup("v1", "Secret").expect("Secret is in the kind table")]
+    }
 }

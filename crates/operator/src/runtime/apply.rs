@@ -15,8 +15,8 @@ use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::core::DynamicObject;
 use kube::{Client, Error as KubeError};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
+use team_build::object::Generated;
 
 /// Field manager of every write.
 pub const FIELD_MANAGER: &str = "team-operator";
@@ -43,6 +43,29 @@ pub enum Policy {
 pub struct DesiredObject {
     pub object: Value,
     pub policy: Policy,
+    /// Values generated into `stringData` when a create-once object is created (and only
+    /// then: an RSA key pair takes time).
+    pub generate: Vec<Generated>,
+}
+
+impl DesiredObject {
+    /// An object kept equal to `object`.
+    pub fn apply(object: Value) -> Self {
+        Self {
+            object,
+            policy: Policy::Apply,
+            generate: Vec::new(),
+        }
+    }
+
+    /// An object created once as `object`, never changed afterwards.
+    pub fn create_once(object: Value) -> Self {
+        Self {
+            object,
+            policy: Policy::CreateOnce,
+            generate: Vec::new(),
+        }
+    }
 }
 
 /// What applying did.
@@ -70,6 +93,8 @@ pub enum ApplyError {
     UnknownKind(String),
     /// The kind is not installed in the cluster.
     MissingApi(String),
+    /// A value could not be generated.
+    Generate { object: String, message: String },
     /// The API server failed a request.
     Api {
         object: String,
@@ -85,6 +110,7 @@ impl std::fmt::Display for ApplyError {
                 f,
                 "{kind} is not installed in the cluster; install the project that provides it"
             ),
+            ApplyError::Generate { object, message } => write!(f, "{object}: {message}"),
             ApplyError::Api { object, source } => match source.as_ref() {
                 KubeError::Api(status) => {
                     write!(f, "{object}: {} ({})", status.message, status.code)
@@ -354,8 +380,7 @@ fn with_annotation(object: &Value, key: &str, value: &str) -> Value {
 /// hash equally.
 pub fn content_hash(object: &Value) -> String {
     let bytes = serde_json::to_vec(object).expect("JSON values serialize");
-    let digest = Sha256::digest(&bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    team_config::hash::sha256_hex_bytes(&bytes)
 }
 
 /// True when every field of `wanted` is present in `live` with the same value. Lists must

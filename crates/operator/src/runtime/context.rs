@@ -24,8 +24,8 @@ use std::time::Duration;
 /// Settings every controller reads.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// Region of AWS Secrets Manager and generated SecretProviderClasses.
-    pub aws_region: String,
+    /// What the operator's environment contributes to the desired state (AWS region).
+    pub environment: team_build::Environment,
     /// Pause between periodic reconciliations of a healthy resource.
     pub resync: Duration,
 }
@@ -36,6 +36,8 @@ pub struct Context {
     pub applier: Applier,
     pub metrics: Metrics,
     pub settings: Settings,
+    /// Reads AWS Secrets Manager, when this build and the environment allow it.
+    pub aws: Option<std::sync::Arc<dyn crate::controllers::inputs::SecretSource>>,
     recorder: Recorder,
     failures: Mutex<HashMap<String, u32>>,
 }
@@ -63,6 +65,7 @@ impl Context {
             client,
             metrics,
             settings,
+            aws: None,
             failures: Mutex::new(HashMap::new()),
         }
     }
@@ -217,6 +220,9 @@ fn apply_error(error: ApplyError) -> ReconcileError {
             "{message} is not installed in the cluster; install the project that provides it"
         )),
         ApplyError::Api { source, .. } => ReconcileError::Api(*source),
+        ApplyError::Generate { object, message } => {
+            ReconcileError::InvalidSpec(format!("{object}: {message}"))
+        }
         other => ReconcileError::InvalidSpec(other.to_string()),
     }
 }

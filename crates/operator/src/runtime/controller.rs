@@ -13,7 +13,7 @@ use futures::stream::{BoxStream, SelectAll};
 use futures::{Stream, StreamExt};
 use k8s_openapi::NamespaceResourceScope;
 use kube::api::Api;
-use kube::core::PartialObjectMeta;
+use kube::core::{DynamicObject, PartialObjectMeta};
 use kube::runtime::controller::{Action, Config as ControllerConfig, Controller};
 use kube::runtime::reflector::{self, ObjectRef, Store};
 use kube::runtime::{WatchStreamExt, watcher};
@@ -45,9 +45,28 @@ pub trait Managed:
 /// What a successful reconcile concluded.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
-    pub health: Health,
+    /// The health to report; `None` when the resource is gone (nothing to report).
+    pub health: Option<Health>,
     /// Overrides the status shape (e.g. to report the key Secret).
     pub shape: Option<StatusShape>,
+}
+
+impl Outcome {
+    /// Reports `health` with the kind's usual status shape.
+    pub fn health(health: Health) -> Self {
+        Self {
+            health: Some(health),
+            shape: None,
+        }
+    }
+
+    /// The resource finished (deleted): no status, no requeue.
+    pub fn gone() -> Self {
+        Self {
+            health: None,
+            shape: None,
+        }
+    }
 }
 
 /// Label every object the operator writes carries; owned watches select on it.
@@ -68,24 +87,17 @@ pub fn primary_events<K: Managed>(
         .boxed()
 }
 
-/// Reconcile triggers from the metadata of owned objects of kind `Child`.
-pub fn owned_triggers<K: Managed, Child>(
+/// Reconcile triggers from the metadata of owned objects of `kind`, filtered by our label.
+pub fn owned_triggers<K: Managed>(
     client: &Client,
     namespace: Option<&str>,
-) -> BoxStream<'static, ObjectRef<K>>
-where
-    Child: Resource<DynamicType = (), Scope = NamespaceResourceScope>
-        + Clone
-        + Debug
-        + DeserializeOwned
-        + Send
-        + Sync
-        + 'static,
-{
+    kind: &'static super::kinds::Kind,
+) -> BoxStream<'static, ObjectRef<K>> {
+    let resource = kind.api_resource();
     // An Api of PartialObjectMeta makes metadata-only requests.
-    let api: Api<PartialObjectMeta<Child>> = match namespace {
-        Some(ns) => Api::namespaced(client.clone(), ns),
-        None => Api::all(client.clone()),
+    let api: Api<PartialObjectMeta<DynamicObject>> = match namespace {
+        Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
+        None => Api::all_with(client.clone(), &resource),
     };
     let config = watcher::Config::default()
         .labels(MANAGED_SELECTOR)
@@ -94,12 +106,12 @@ where
         .default_backoff()
         .touched_objects()
         .filter_map(|item| async move { item.ok() })
-        .flat_map(|meta: PartialObjectMeta<Child>| futures::stream::iter(owners_of::<K, _>(&meta)))
+        .flat_map(|meta| futures::stream::iter(owners_of::<K, _>(&meta)))
         .boxed()
 }
 
 /// The owners of kind `K` named in an object's owner references.
-pub fn owners_of<K: Managed, Child: Resource>(child: &Child) -> Vec<ObjectRef<K>> {
+pub fn owners_of<K: Managed, Child: Resource<DynamicType = impl Sized>>(child: &Child) -> Vec<ObjectRef<K>> {
     let namespace = child.meta().namespace.clone();
     child
         .meta()
@@ -159,8 +171,9 @@ where
     (reader, driver)
 }
 
-/// One reconcile with its bookkeeping: status, Events, metrics, retry delay.
-async fn reconcile_and_report<K, R, Fut>(
+/// One reconcile with its bookkeeping: status, Events, metrics, retry delay. Public so that
+/// tests drive exactly what the controller runs.
+pub async fn reconcile_and_report<K, R, Fut>(
     object: Arc<K>,
     context: Arc<Context>,
     reconcile: &R,
@@ -181,14 +194,17 @@ where
                 .unwrap_or_else(|| object.status_shape()),
         ),
         Err(error) => (
-            Health::Degraded {
+            Some(Health::Degraded {
                 reason: error.category().to_string(),
                 message: error.to_string(),
-            },
+            }),
             object.status_shape(),
         ),
     };
-    let report = context.report(object.as_ref(), &shape, &health).await;
+    let report = match &health {
+        Some(health) => context.report(object.as_ref(), &shape, health).await,
+        None => Ok(false),
+    };
     let category = result.as_ref().err().map(ReconcileError::category);
     context
         .metrics
@@ -197,12 +213,11 @@ where
         Ok(_) => {
             report?;
             context.succeeded(object.as_ref());
-            let next = if matches!(health, Health::Progressing { .. }) {
-                Duration::from_secs(15)
-            } else {
-                context.settings.resync
-            };
-            Ok(Action::requeue(next))
+            Ok(match health {
+                None => Action::await_change(),
+                Some(Health::Progressing { .. }) => Action::requeue(Duration::from_secs(15)),
+                Some(_) => Action::requeue(context.settings.resync),
+            })
         }
         Err(error) => {
             if let Err(status_error) = report {

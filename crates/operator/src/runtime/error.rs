@@ -19,8 +19,12 @@ pub enum ReconcileError {
     MissingApi(String),
     /// The API server refused or failed a request; retried with back-off.
     Api(kube::Error),
-    /// The database could not be provisioned.
-    Database(String),
+    /// The database could not be provisioned; the reason is the database layer's stable one
+    /// (`AdminConnectionFailed`, `InsufficientPrivilege`, ...).
+    Database {
+        reason: &'static str,
+        message: String,
+    },
 }
 
 impl ReconcileError {
@@ -32,7 +36,7 @@ impl ReconcileError {
             ReconcileError::ForeignObject(_) => "ForeignObject",
             ReconcileError::MissingApi(_) => "MissingApi",
             ReconcileError::Api(_) => "ApiError",
-            ReconcileError::Database(_) => "DatabaseError",
+            ReconcileError::Database { reason, .. } => reason,
         }
     }
 
@@ -47,15 +51,6 @@ impl ReconcileError {
         )
     }
 
-    /// Every category, for pre-registering metric series.
-    pub const CATEGORIES: [&'static str; 6] = [
-        "InvalidSpec",
-        "SecretMissing",
-        "ForeignObject",
-        "MissingApi",
-        "ApiError",
-        "DatabaseError",
-    ];
 }
 
 impl fmt::Display for ReconcileError {
@@ -65,7 +60,7 @@ impl fmt::Display for ReconcileError {
             | ReconcileError::SecretMissing(message)
             | ReconcileError::ForeignObject(message)
             | ReconcileError::MissingApi(message)
-            | ReconcileError::Database(message) => f.write_str(message),
+            | ReconcileError::Database { message, .. } => f.write_str(message),
             ReconcileError::Api(error) => write!(f, "Kubernetes API: {}", api_message(error)),
         }
     }

@@ -22,6 +22,8 @@ pub struct Launch {
     pub scope: Scope,
     pub concurrency: u16,
     pub shutdown: Shutdown,
+    /// Optional kinds of other projects found installed (e.g. `SecretProviderClass`).
+    pub installed: std::collections::BTreeSet<&'static str>,
 }
 
 /// Running controllers: their drivers and the futures that resolve once their caches are
@@ -53,10 +55,7 @@ pub async fn run(
     start: impl FnOnce(Launch) -> Running,
 ) -> Result<(), String> {
     let scope = options.scope(std::env::var("WATCH_NAMESPACES").ok().as_deref());
-    let region = options.region([
-        std::env::var("AWS_REGION").ok().as_deref(),
-        std::env::var("AWS_DEFAULT_REGION").ok().as_deref(),
-    ]);
+    let environment = options.environment(|name| std::env::var(name).ok());
     let client = connect().await?;
     check_crds(&client, &scope).await?;
     logging.install();
@@ -103,15 +102,17 @@ pub async fn run(
     metrics.leader.set(1);
 
     let settings = Settings {
-        aws_region: region,
+        environment,
         resync: options.resync(),
     };
+    let installed = installed_optional_kinds(&client, &scope).await;
     let context = Arc::new(Context::new(client, metrics, settings, &identity));
     let running = start(Launch {
         context,
         scope,
         concurrency: options.concurrency,
         shutdown: shutdown.clone(),
+        installed,
     });
     endpoints.set_ready(false);
     let ready = endpoints.clone();
@@ -207,6 +208,33 @@ async fn check_crds(client: &Client, scope: &Scope) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Which optional kinds (installed by other projects) the cluster serves, so that only those
+/// are watched.
+pub async fn installed_optional_kinds(
+    client: &Client,
+    scope: &Scope,
+) -> std::collections::BTreeSet<&'static str> {
+    let namespace = match scope {
+        Scope::All => None,
+        Scope::Namespaces(names) => names.first().cloned(),
+    };
+    let mut installed = std::collections::BTreeSet::new();
+    for kind in super::kinds::ALL.iter().filter(|k| k.optional) {
+        let resource = kind.api_resource();
+        let api: Api<kube::core::DynamicObject> = match &namespace {
+            Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
+            None => Api::all_with(client.clone(), &resource),
+        };
+        match api.list(&ListParams::default().limit(1)).await {
+            Ok(_) => {
+                installed.insert(kind.kind);
+            }
+            Err(error) => tracing::info!(kind = kind.kind, error = %one_line(&error.to_string()), "optional kind not available; not watched"),
+        }
+    }
+    installed
 }
 
 async fn wait_for_signal(stop: watch::Sender<bool>) {

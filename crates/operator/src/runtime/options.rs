@@ -94,17 +94,15 @@ impl RunOptions {
         }
     }
 
-    /// The AWS region, from the flag or the AWS environment (`region_env` holds AWS_REGION
-    /// and AWS_DEFAULT_REGION).
-    pub fn region(&self, region_env: [Option<&str>; 2]) -> String {
-        self.aws_region
-            .as_deref()
-            .into_iter()
-            .chain(region_env.into_iter().flatten())
-            .map(str::trim)
-            .find(|r| !r.is_empty())
-            .unwrap_or("us-east-2")
-            .to_string()
+    /// The operator environment: the AWS region from the flag, else from AWS_REGION /
+    /// AWS_DEFAULT_REGION (`lookup` reads a variable), else us-east-2.
+    pub fn environment(&self, lookup: impl Fn(&str) -> Option<String>) -> team_build::Environment {
+        match self.aws_region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+            Some(region) => team_build::Environment {
+                aws_region: region.to_string(),
+            },
+            None => team_build::Environment::from_lookup(lookup),
+        }
     }
 
     pub fn resync(&self) -> Duration {
@@ -158,15 +156,12 @@ mod tests {
     }
 
     #[test]
-    fn region_falls_back_like_the_go_operator() {
-        assert_eq!(parse(&[]).region([None, None]), "us-east-2");
-        assert_eq!(parse(&[]).region([None, Some("eu-west-1")]), "eu-west-1");
+    fn the_region_flag_wins_over_the_environment() {
+        let env = |name: &str| (name == "AWS_REGION").then(|| "us-west-2".to_string());
+        assert_eq!(parse(&[]).environment(env).aws_region, "us-west-2");
+        assert_eq!(parse(&[]).environment(|_| None).aws_region, "us-east-2");
         assert_eq!(
-            parse(&[]).region([Some("us-west-2"), Some("eu-west-1")]),
-            "us-west-2"
-        );
-        assert_eq!(
-            parse(&["--aws-region", "ap-south-1"]).region([Some("x"), None]),
+            parse(&["--aws-region", "ap-south-1"]).environment(env).aws_region,
             "ap-south-1"
         );
     }
