@@ -31,6 +31,7 @@ fn default_log_format() -> FlightdeckLogFormat {
     status = "ReadyStatus",
     category = "posit",
     derive = "PartialEq",
+    derive = "Default",
     doc = "The Posit Team landing page. Created and kept in sync by its Site.",
     printcolumn = r#"{"name":"Ready","type":"string","jsonPath":".status.conditions[?(@.type==\"Ready\")].status"}"#,
     printcolumn = r#"{"name":"Reason","type":"string","jsonPath":".status.conditions[?(@.type==\"Ready\")].reason"}"#,

@@ -35,6 +35,7 @@ fn default_true() -> Option<bool> {
     status = "ConditionsStatus",
     category = "posit",
     derive = "PartialEq",
+    derive = "Default",
     doc = "A Posit Team site: Workbench, Connect, Package Manager, Chronicle and the Flightdeck landing page, derived from one resource.",
     printcolumn = r#"{"name":"Ready","type":"string","jsonPath":".status.conditions[?(@.type==\"Ready\")].status"}"#,
     printcolumn = r#"{"name":"Reason","type":"string","jsonPath":".status.conditions[?(@.type==\"Ready\")].reason"}"#,
@@ -146,6 +147,14 @@ pub struct SiteSpec {
     /// operator.
     #[serde(default = "default_true", skip_serializing_if = "Option::is_none")]
     pub enable_fqdn_health_checks: Option<bool>,
+}
+
+/// An empty spec with the CRD defaults (the domain is required, so this is not a valid Site).
+impl Default for SiteSpec {
+    fn default() -> Self {
+        serde_json::from_value(serde_json::json!({"domain": ""}))
+            .expect("a spec with only a domain deserializes")
+    }
 }
 
 impl SiteSpec {

@@ -9,17 +9,17 @@ use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::api::{Api, PostParams};
+use kube::runtime::controller::Action;
 use kube::{Client, ResourceExt};
 use kube_fake_client::ClientBuilder;
 use kube_fake_client::interceptor::Funcs;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use team_api::PostgresDatabase;
 use team_api::postgres_database::{POSTGRES_DATABASE_FINALIZER, PostgresDatabaseTeardown};
 use team_api::status::{CONDITION_DEGRADED, CONDITION_READY, HasConditions};
 use team_db::session::Session;
 use team_db::url::ConnectionUrl;
-use kube::runtime::controller::Action;
-use std::time::Duration;
 use team_operator::controllers::postgres_database::reconcile;
 use team_operator::runtime::context::{Context, Settings};
 use team_operator::runtime::controller::reconcile_and_report;
@@ -71,8 +71,9 @@ impl Writes {
     /// The writes so far, except Events (see [`Writes::take_events`]).
     fn take(&self) -> Vec<String> {
         let all = std::mem::take(&mut *self.0.lock().unwrap());
-        let (events, others): (Vec<String>, Vec<String>) =
-            all.into_iter().partition(|w| w.starts_with("create Event/"));
+        let (events, others): (Vec<String>, Vec<String>) = all
+            .into_iter()
+            .partition(|w| w.starts_with("create Event/"));
         self.0.lock().unwrap().extend(events);
         others
     }
@@ -80,7 +81,9 @@ impl Writes {
     /// How many Events were created so far.
     fn take_events(&self) -> usize {
         let all = std::mem::take(&mut *self.0.lock().unwrap());
-        all.iter().filter(|w| w.starts_with("create Event/")).count()
+        all.iter()
+            .filter(|w| w.starts_with("create Event/"))
+            .count()
     }
 
     fn interceptors(&self) -> Funcs {
@@ -146,10 +149,7 @@ enum Outcome {
 async fn run(client: &Client, name: &str) -> (Result<Outcome, String>, Option<PostgresDatabase>) {
     let api: Api<PostgresDatabase> = Api::namespaced(client.clone(), NAMESPACE);
     let current = api.get(name).await.expect("the resource exists");
-    let settings = Settings {
-        environment: team_build::Environment::default(),
-        resync: RESYNC,
-    };
+    let settings = Settings::new(team_build::Environment::default(), RESYNC);
     let metrics = Metrics::register(&mut prometheus_client::registry::Registry::default());
     let ctx = Arc::new(Context::new(client.clone(), metrics, settings, "test"));
     let outcome = reconcile_and_report(Arc::new(current), ctx, &reconcile)

@@ -5,6 +5,8 @@
 //! that needs one fails, with the command to run, when it is missing: such checks are never
 //! skipped.
 
+pub mod api;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};

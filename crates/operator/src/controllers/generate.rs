@@ -11,7 +11,10 @@ use team_build::object::{Generated, Recipe};
 pub fn values(generate: &[Generated]) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
     let mut private_keys: BTreeMap<&str, rsa::RsaPrivateKey> = BTreeMap::new();
-    for item in generate.iter().filter(|g| !matches!(g.recipe, Recipe::RsaPublicKeyOf(_))) {
+    for item in generate
+        .iter()
+        .filter(|g| !matches!(g.recipe, Recipe::RsaPublicKeyOf(_)))
+    {
         let value = match item.recipe {
             Recipe::ProductKey => hex(&random_bytes(512)),
             Recipe::RandomHex(bytes) => hex(&random_bytes(bytes)),
@@ -31,9 +34,12 @@ pub fn values(generate: &[Generated]) -> Result<BTreeMap<String, String>, String
     }
     for item in generate {
         if let Recipe::RsaPublicKeyOf(private) = item.recipe {
-            let key = private_keys
-                .get(private)
-                .ok_or_else(|| format!("{}: no private key {private} is generated in the same Secret", item.key))?;
+            let key = private_keys.get(private).ok_or_else(|| {
+                format!(
+                    "{}: no private key {private} is generated in the same Secret",
+                    item.key
+                )
+            })?;
             let pem = key
                 .to_public_key()
                 .to_pkcs1_pem(LineEnding::LF)
@@ -83,14 +89,19 @@ mod tests {
         assert_ne!(first["token"], second["token"]);
         let private = rsa::RsaPrivateKey::from_pkcs1_pem(&first["launcher.pem"]).unwrap();
         let public = rsa::RsaPublicKey::from_pkcs1_pem(&first["launcher.pub"]).unwrap();
-        assert_eq!(private.to_public_key(), public, "the public key belongs to the private key");
+        assert_eq!(
+            private.to_public_key(),
+            public,
+            "the public key belongs to the private key"
+        );
         assert_eq!(rsa::traits::PublicKeyParts::size(&public) * 8, 2048);
         assert!(first["launcher.pem"].starts_with("-----BEGIN RSA PRIVATE KEY-----"));
     }
 
     #[test]
     fn a_public_key_without_its_private_key_is_an_error() {
-        let error = values(&[item("launcher.pub", Recipe::RsaPublicKeyOf("launcher.pem"))]).unwrap_err();
+        let error =
+            values(&[item("launcher.pub", Recipe::RsaPublicKeyOf("launcher.pem"))]).unwrap_err();
         assert!(error.contains("launcher.pem"));
     }
 }

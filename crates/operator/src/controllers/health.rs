@@ -5,9 +5,9 @@ use crate::runtime::apply::DesiredObject;
 use crate::runtime::conditions::Health;
 use crate::runtime::error::ReconcileError;
 use crate::runtime::kinds::Kind;
+use kube::Client;
 use kube::api::Api;
 use kube::core::DynamicObject;
-use kube::Client;
 use serde_json::Value;
 
 /// Reason of a resource whose every dependency is serving.
@@ -21,8 +21,12 @@ pub async fn of(client: &Client, desired: &[DesiredObject]) -> Result<Health, Re
     for object in desired {
         let kind = object.object["kind"].as_str().unwrap_or_default();
         let api_version = object.object["apiVersion"].as_str().unwrap_or_default();
-        let name = object.object["metadata"]["name"].as_str().unwrap_or_default();
-        let namespace = object.object["metadata"]["namespace"].as_str().unwrap_or_default();
+        let name = object.object["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default();
+        let namespace = object.object["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or_default();
         let judge: fn(&Value) -> State = match kind {
             "Deployment" | "StatefulSet" => workload,
             "PostgresDatabase" | "Connect" | "Workbench" | "PackageManager" | "Chronicle"
@@ -48,7 +52,11 @@ pub async fn of(client: &Client, desired: &[DesiredObject]) -> Result<Health, Re
     Ok(if let Some((reason, _)) = failing.first() {
         Health::Degraded {
             reason: reason.clone(),
-            message: failing.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join("; "),
+            message: failing
+                .iter()
+                .map(|(_, m)| m.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
         }
     } else if !waiting.is_empty() {
         Health::Progressing {
@@ -77,7 +85,10 @@ fn int(value: &Value, pointer: &str) -> i64 {
 /// A Deployment or StatefulSet serves when the current revision is rolled out and every
 /// replica is available.
 fn workload(live: &Value) -> State {
-    let wanted = live.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
+    let wanted = live
+        .pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
     let generation = int(live, "/metadata/generation");
     let observed = int(live, "/status/observedGeneration");
     let updated = int(live, "/status/updatedReplicas");
@@ -103,7 +114,10 @@ fn team_resource(live: &Value) -> State {
     let find = |type_: &str| conditions.iter().find(|c| c["type"] == type_);
     let generation = int(live, "/metadata/generation");
     if let Some(degraded) = find("Degraded").filter(|c| c["status"] == "True") {
-        let reason = degraded["reason"].as_str().unwrap_or("Degraded").to_string();
+        let reason = degraded["reason"]
+            .as_str()
+            .unwrap_or("Degraded")
+            .to_string();
         let message = degraded["message"].as_str().unwrap_or_default().to_string();
         return State::Failing(reason, message);
     }
@@ -140,8 +154,12 @@ mod tests {
         };
         assert!(matches!(workload(&live(2, 2, 2, 2)), State::Serving));
         assert!(matches!(workload(&live(3, 2, 2, 2)), State::Waiting(_)));
-        assert!(matches!(workload(&live(2, 2, 1, 2)), State::Waiting(w) if w == "1/2 replicas updated"));
-        assert!(matches!(workload(&live(2, 2, 2, 1)), State::Waiting(w) if w == "1/2 replicas available"));
+        assert!(
+            matches!(workload(&live(2, 2, 1, 2)), State::Waiting(w) if w == "1/2 replicas updated")
+        );
+        assert!(
+            matches!(workload(&live(2, 2, 2, 1)), State::Waiting(w) if w == "1/2 replicas available")
+        );
     }
 
     #[test]
@@ -149,10 +167,15 @@ mod tests {
         let degraded = json!({"metadata": {"generation": 1}, "status": {"conditions": [
             {"type": "Ready", "status": "False", "reason": "AdminConnectionFailed", "message": "no"},
             {"type": "Degraded", "status": "True", "reason": "AdminConnectionFailed", "message": "cannot reach db:5432"}]}});
-        assert!(matches!(team_resource(&degraded), State::Failing(r, m) if r == "AdminConnectionFailed" && m == "cannot reach db:5432"));
+        assert!(
+            matches!(team_resource(&degraded), State::Failing(r, m) if r == "AdminConnectionFailed" && m == "cannot reach db:5432")
+        );
         let stale = json!({"metadata": {"generation": 3}, "status": {"conditions": [
             {"type": "Ready", "status": "True", "reason": "Available", "message": "", "observedGeneration": 2}]}});
         assert!(matches!(team_resource(&stale), State::Waiting(_)));
-        assert!(matches!(team_resource(&json!({"metadata": {}})), State::Waiting(_)));
+        assert!(matches!(
+            team_resource(&json!({"metadata": {}})),
+            State::Waiting(_)
+        ));
     }
 }

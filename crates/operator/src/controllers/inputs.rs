@@ -59,12 +59,16 @@ pub async fn resolve(
                     })?;
                     external.insert(vault.clone(), values);
                 }
-                external[vault].get(&requirement.key).map(|v| v.as_bytes().to_vec())
+                external[vault]
+                    .get(&requirement.key)
+                    .map(|v| v.as_bytes().to_vec())
             }
         };
         let found = match value {
             None => {
-                if requirement.required && !matches!(requirement.store, Store::Kubernetes { .. } if missing_secret(&kubernetes, &requirement.store)) {
+                if requirement.required
+                    && !matches!(requirement.store, Store::Kubernetes { .. } if missing_secret(&kubernetes, &requirement.store))
+                {
                     missing.push(missing_input(requirement, false));
                 }
                 Found::Absent

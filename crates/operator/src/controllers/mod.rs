@@ -4,11 +4,11 @@
 //! runtime.
 
 pub mod desired;
-pub mod inputs;
-pub mod product;
 pub mod generate;
 pub mod health;
+pub mod inputs;
 pub mod postgres_database;
+pub mod product;
 
 use crate::runtime::context::{Context, StatusShape};
 use crate::runtime::controller::{self, Managed, Outcome};
@@ -99,9 +99,27 @@ pub fn start_with<W: WatchSource>(launch: Launch, watches: &W) -> Running {
     let mut running = Running::default();
     for namespace in &namespaces {
         let namespace = namespace.as_deref();
-        spawn::<Site, _, _, _>(&launch, watches, namespace, product::reconcile::<Site>, &mut running);
-        spawn::<Connect, _, _, _>(&launch, watches, namespace, product::reconcile::<Connect>, &mut running);
-        spawn::<Workbench, _, _, _>(&launch, watches, namespace, product::reconcile::<Workbench>, &mut running);
+        spawn::<Site, _, _, _>(
+            &launch,
+            watches,
+            namespace,
+            product::reconcile::<Site>,
+            &mut running,
+        );
+        spawn::<Connect, _, _, _>(
+            &launch,
+            watches,
+            namespace,
+            product::reconcile::<Connect>,
+            &mut running,
+        );
+        spawn::<Workbench, _, _, _>(
+            &launch,
+            watches,
+            namespace,
+            product::reconcile::<Workbench>,
+            &mut running,
+        );
         spawn::<PackageManager, _, _, _>(
             &launch,
             watches,
@@ -109,9 +127,27 @@ pub fn start_with<W: WatchSource>(launch: Launch, watches: &W) -> Running {
             product::reconcile::<PackageManager>,
             &mut running,
         );
-        spawn::<Chronicle, _, _, _>(&launch, watches, namespace, product::reconcile::<Chronicle>, &mut running);
-        spawn::<Flightdeck, _, _, _>(&launch, watches, namespace, product::reconcile::<Flightdeck>, &mut running);
-        spawn::<PostgresDatabase, _, _, _>(&launch, watches, namespace, postgres_database::reconcile, &mut running);
+        spawn::<Chronicle, _, _, _>(
+            &launch,
+            watches,
+            namespace,
+            product::reconcile::<Chronicle>,
+            &mut running,
+        );
+        spawn::<Flightdeck, _, _, _>(
+            &launch,
+            watches,
+            namespace,
+            product::reconcile::<Flightdeck>,
+            &mut running,
+        );
+        spawn::<PostgresDatabase, _, _, _>(
+            &launch,
+            watches,
+            namespace,
+            postgres_database::reconcile,
+            &mut running,
+        );
     }
     running
 }

@@ -12,8 +12,8 @@ use crate::runtime::context::Context;
 use crate::runtime::controller::Outcome;
 use crate::runtime::error::ReconcileError;
 use k8s_openapi::api::core::v1::Secret;
-use kube::api::{Api, Patch, PatchParams, PostParams};
 use kube::ResourceExt;
+use kube::api::{Api, Patch, PatchParams, PostParams};
 use serde_json::json;
 use std::sync::Arc;
 use team_api::PostgresDatabase;
@@ -25,7 +25,10 @@ use team_db::secrets::FoundSecrets;
 pub const REASON_PROVISIONED: &str = "Provisioned";
 
 /// Reconciles one PostgresDatabase.
-pub async fn reconcile(pgdb: Arc<PostgresDatabase>, ctx: Arc<Context>) -> Result<Outcome, ReconcileError> {
+pub async fn reconcile(
+    pgdb: Arc<PostgresDatabase>,
+    ctx: Arc<Context>,
+) -> Result<Outcome, ReconcileError> {
     let namespace = pgdb
         .namespace()
         .ok_or_else(|| ReconcileError::InvalidSpec("metadata.namespace: required".into()))?;

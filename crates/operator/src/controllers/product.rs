@@ -93,7 +93,8 @@ impl Buildable for PackageManager {
 
 impl Buildable for Chronicle {
     type Validated = team_build::chronicle::ValidatedChronicle;
-    const OWNS: &'static [&'static str] = &["ConfigMap", "ServiceAccount", "Service", "StatefulSet"];
+    const OWNS: &'static [&'static str] =
+        &["ConfigMap", "ServiceAccount", "Service", "StatefulSet"];
     fn validate(&self, namespace: &str) -> Result<Self::Validated, BuildError> {
         team_build::chronicle::validate(self, namespace)
     }
@@ -167,7 +168,10 @@ pub fn owned_kinds<K: Buildable>() -> Vec<&'static Kind> {
 }
 
 /// Reconciles one resource of kind `K`.
-pub async fn reconcile<K: Buildable>(object: Arc<K>, context: Arc<Context>) -> Result<Outcome, ReconcileError> {
+pub async fn reconcile<K: Buildable>(
+    object: Arc<K>,
+    context: Arc<Context>,
+) -> Result<Outcome, ReconcileError> {
     let namespace = object
         .namespace()
         .ok_or_else(|| ReconcileError::InvalidSpec("metadata.namespace: required".into()))?;
@@ -181,14 +185,22 @@ pub async fn reconcile<K: Buildable>(object: Arc<K>, context: Arc<Context>) -> R
     let validated = object.validate(&namespace).map_err(build_error)?;
     let requirements = K::requirements(&validated);
     let inputs = inputs::resolve(&context.client, context.aws.as_ref(), &requirements).await?;
-    let mut built = K::build(&validated, &inputs, &context.settings.environment).map_err(build_error)?;
+    let mut built =
+        K::build(&validated, &inputs, &context.settings.environment).map_err(build_error)?;
     if K::STAMP_SECRETS {
         team_build::object::stamp_secrets_digest(&mut built, inputs.secrets_digest().as_deref());
     }
     let desired = desired::to_apply(&built);
     let selector = prune_selector(&desired, &uid);
     context
-        .apply(K::CONTROLLER, &namespace, &uid, &selector, &owned_kinds::<K>(), &desired)
+        .apply(
+            K::CONTROLLER,
+            &namespace,
+            &uid,
+            &selector,
+            &owned_kinds::<K>(),
+            &desired,
+        )
         .await?;
     let health = health::of(&context.client, &desired).await?;
     Ok(Outcome {
@@ -254,7 +266,9 @@ mod tests {
     use serde_json::json;
 
     fn owned(labels: serde_json::Value) -> DesiredObject {
-        DesiredObject::apply(json!({"metadata": {"labels": labels, "ownerReferences": [{"uid": "u"}]}}))
+        DesiredObject::apply(
+            json!({"metadata": {"labels": labels, "ownerReferences": [{"uid": "u"}]}}),
+        )
     }
 
     #[test]
@@ -262,7 +276,9 @@ mod tests {
         let common = vec![
             owned(json!({"app.kubernetes.io/instance": "main-connect", "posit.team/site": "main"})),
             owned(json!({"app.kubernetes.io/instance": "main-connect", "posit.team/site": "main"})),
-            DesiredObject::apply(json!({"metadata": {"labels": {"app.kubernetes.io/instance": "other"}}})),
+            DesiredObject::apply(
+                json!({"metadata": {"labels": {"app.kubernetes.io/instance": "other"}}}),
+            ),
         ];
         assert_eq!(
             prune_selector(&common, "u"),
@@ -276,6 +292,9 @@ mod tests {
             prune_selector(&site_only, "u"),
             "app.kubernetes.io/managed-by=team-operator,posit.team/site=main"
         );
-        assert_eq!(prune_selector(&[], "u"), "app.kubernetes.io/managed-by=team-operator");
+        assert_eq!(
+            prune_selector(&[], "u"),
+            "app.kubernetes.io/managed-by=team-operator"
+        );
     }
 }

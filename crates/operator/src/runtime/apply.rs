@@ -75,6 +75,8 @@ pub struct Report {
     pub updated: usize,
     pub unchanged: usize,
     pub deleted: usize,
+    /// Best-effort objects whose kind is not installed, as `Kind/namespace/name`.
+    pub skipped: Vec<String>,
     /// Objects with our names that the operator did not create, as `Kind/namespace/name`.
     pub foreign: Vec<String>,
 }
@@ -139,7 +141,16 @@ impl Applier {
     pub async fn apply_all(&self, desired: &[DesiredObject]) -> Result<Report, ApplyError> {
         let mut report = Report::default();
         for object in desired {
-            self.apply_one(object, &mut report).await?;
+            match self.apply_one(object, &mut report).await {
+                Err(ApplyError::MissingApi(_))
+                    if Identity::of(&object.object)?.kind.best_effort =>
+                {
+                    report
+                        .skipped
+                        .push(Identity::of(&object.object)?.to_string());
+                }
+                other => other?,
+            }
         }
         Ok(report)
     }

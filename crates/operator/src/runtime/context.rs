@@ -28,6 +28,19 @@ pub struct Settings {
     pub environment: team_build::Environment,
     /// Pause between periodic reconciliations of a healthy resource.
     pub resync: Duration,
+    /// First retry delay after a failure; it doubles with each failure, up to 5 minutes.
+    pub retry_base: Duration,
+}
+
+impl Settings {
+    /// Production timing: resync as given, retries from 2 s.
+    pub fn new(environment: team_build::Environment, resync: Duration) -> Self {
+        Self {
+            environment,
+            resync,
+            retry_base: Duration::from_secs(2),
+        }
+    }
 }
 
 /// Shared controller state.
@@ -204,14 +217,15 @@ impl Context {
             .entry(ObjectRef::from_obj(object).to_string())
             .or_default();
         *count = count.saturating_add(1);
-        backoff(*count)
+        backoff(self.settings.retry_base, *count)
     }
 }
 
-/// 2 s, 4 s, 8 s, ... capped at 5 minutes.
-pub fn backoff(failures: u32) -> Duration {
-    let exponent = failures.saturating_sub(1).min(8);
-    Duration::from_secs((2u64 << exponent).min(300))
+/// `base`, doubling with each failure, capped at 5 minutes.
+pub fn backoff(base: Duration, failures: u32) -> Duration {
+    let exponent = failures.saturating_sub(1).min(16);
+    base.saturating_mul(1 << exponent)
+        .min(Duration::from_secs(300))
 }
 
 fn apply_error(error: ApplyError) -> ReconcileError {
@@ -277,9 +291,10 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_caps() {
-        let delays: Vec<u64> = (1..=10).map(|n| backoff(n).as_secs()).collect();
+        let base = Duration::from_secs(2);
+        let delays: Vec<u64> = (1..=10).map(|n| backoff(base, n).as_secs()).collect();
         assert_eq!(delays, [2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
-        assert_eq!(backoff(u32::MAX).as_secs(), 300);
+        assert_eq!(backoff(base, u32::MAX).as_secs(), 300);
     }
 
     #[test]

@@ -111,7 +111,9 @@ pub fn owned_triggers<K: Managed>(
 }
 
 /// The owners of kind `K` named in an object's owner references.
-pub fn owners_of<K: Managed, Child: Resource<DynamicType = impl Sized>>(child: &Child) -> Vec<ObjectRef<K>> {
+pub fn owners_of<K: Managed, Child: Resource<DynamicType = impl Sized>>(
+    child: &Child,
+) -> Vec<ObjectRef<K>> {
     let namespace = child.meta().namespace.clone();
     child
         .meta()

@@ -50,7 +50,6 @@ impl ReconcileError {
                 | ReconcileError::MissingApi(_)
         )
     }
-
 }
 
 impl fmt::Display for ReconcileError {

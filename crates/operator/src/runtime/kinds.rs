@@ -14,6 +14,9 @@ pub struct Kind {
     pub namespaced: bool,
     /// Installed by another project (CSI driver, Traefik, Keycloak operator); may be absent.
     pub optional: bool,
+    /// Only useful when its project is installed: skipped, not an error, when it is absent
+    /// (Traefik middlewares on a cluster with another ingress controller).
+    pub best_effort: bool,
 }
 
 impl Kind {
@@ -49,6 +52,7 @@ const fn core(kind: &'static str, plural: &'static str, namespaced: bool) -> Kin
         plural,
         namespaced,
         optional: false,
+        best_effort: false,
     }
 }
 
@@ -65,12 +69,18 @@ const fn of(
         plural,
         namespaced: true,
         optional: false,
+        best_effort: false,
     }
 }
 
 const fn optional(mut kind: Kind) -> Kind {
     kind.optional = true;
     kind
+}
+
+const fn best_effort(mut kind: Kind) -> Kind {
+    kind.best_effort = true;
+    optional(kind)
 }
 
 /// Every kind the operator writes.
@@ -128,7 +138,7 @@ pub const ALL: [Kind; 27] = [
         "SecretProviderClass",
         "secretproviderclasses",
     )),
-    optional(of("traefik.io", "v1alpha1", "Middleware", "middlewares")),
+    best_effort(of("traefik.io", "v1alpha1", "Middleware", "middlewares")),
     optional(of("k8s.keycloak.org", "v2alpha1", "Keycloak", "keycloaks")),
     of("coordination.k8s.io", "v1", "Lease", "leases"),
     of("", "v1", "Event", "events"),

@@ -39,6 +39,11 @@ pub struct Running {
 pub struct Shutdown(watch::Receiver<bool>);
 
 impl Shutdown {
+    /// A signal that fires when `receiver` sees `true`.
+    pub fn new(receiver: watch::Receiver<bool>) -> Self {
+        Self(receiver)
+    }
+
     /// Resolves when shutdown was requested.
     pub fn requested(&self) -> impl std::future::Future<Output = ()> + Send + Sync + 'static {
         let mut receiver = self.0.clone();
@@ -101,10 +106,7 @@ pub async fn run(
     };
     metrics.leader.set(1);
 
-    let settings = Settings {
-        environment,
-        resync: options.resync(),
-    };
+    let settings = Settings::new(environment, options.resync());
     let installed = installed_optional_kinds(&client, &scope).await;
     let context = Arc::new(Context::new(client, metrics, settings, &identity));
     let running = start(Launch {
@@ -231,7 +233,9 @@ pub async fn installed_optional_kinds(
             Ok(_) => {
                 installed.insert(kind.kind);
             }
-            Err(error) => tracing::info!(kind = kind.kind, error = %one_line(&error.to_string()), "optional kind not available; not watched"),
+            Err(error) => {
+                tracing::info!(kind = kind.kind, error = %one_line(&error.to_string()), "optional kind not available; not watched")
+            }
         }
     }
     installed

@@ -97,7 +97,12 @@ impl RunOptions {
     /// The operator environment: the AWS region from the flag, else from AWS_REGION /
     /// AWS_DEFAULT_REGION (`lookup` reads a variable), else us-east-2.
     pub fn environment(&self, lookup: impl Fn(&str) -> Option<String>) -> team_build::Environment {
-        match self.aws_region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        match self
+            .aws_region
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
             Some(region) => team_build::Environment {
                 aws_region: region.to_string(),
             },
@@ -161,7 +166,9 @@ mod tests {
         assert_eq!(parse(&[]).environment(env).aws_region, "us-west-2");
         assert_eq!(parse(&[]).environment(|_| None).aws_region, "us-east-2");
         assert_eq!(
-            parse(&["--aws-region", "ap-south-1"]).environment(env).aws_region,
+            parse(&["--aws-region", "ap-south-1"])
+                .environment(env)
+                .aws_region,
             "ap-south-1"
         );
     }

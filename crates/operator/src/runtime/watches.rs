@@ -4,8 +4,8 @@
 
 use super::controller::{self, Managed};
 use super::kinds::Kind;
-use futures::stream::BoxStream;
 use futures::StreamExt;
+use futures::stream::BoxStream;
 use kube::api::{Api, ListParams};
 use kube::core::DynamicObject;
 use kube::runtime::reflector::ObjectRef;
@@ -23,7 +23,11 @@ pub trait WatchSource: Clone + Send + Sync + 'static {
     ) -> BoxStream<'static, Result<watcher::Event<K>, watcher::Error>>;
 
     /// Reconcile requests from changes of owned objects of `kind`.
-    fn owned<K: Managed>(&self, namespace: Option<&str>, kind: &'static Kind) -> BoxStream<'static, ObjectRef<K>>;
+    fn owned<K: Managed>(
+        &self,
+        namespace: Option<&str>,
+        kind: &'static Kind,
+    ) -> BoxStream<'static, ObjectRef<K>>;
 }
 
 /// Watches against the API server.
@@ -40,7 +44,11 @@ impl WatchSource for ApiWatches {
         controller::primary_events(&self.client, namespace)
     }
 
-    fn owned<K: Managed>(&self, namespace: Option<&str>, kind: &'static Kind) -> BoxStream<'static, ObjectRef<K>> {
+    fn owned<K: Managed>(
+        &self,
+        namespace: Option<&str>,
+        kind: &'static Kind,
+    ) -> BoxStream<'static, ObjectRef<K>> {
         controller::owned_triggers(&self.client, namespace, kind)
     }
 }
@@ -78,7 +86,11 @@ impl WatchSource for PollingWatches {
             let events = match &seen {
                 None => {
                     let mut events = vec![Ok(watcher::Event::Init)];
-                    events.extend(current.values().map(|(_, o)| Ok(watcher::Event::InitApply(o.clone()))));
+                    events.extend(
+                        current
+                            .values()
+                            .map(|(_, o)| Ok(watcher::Event::InitApply(o.clone()))),
+                    );
                     events.push(Ok(watcher::Event::InitDone));
                     events
                 }
@@ -103,7 +115,11 @@ impl WatchSource for PollingWatches {
         .boxed()
     }
 
-    fn owned<K: Managed>(&self, namespace: Option<&str>, kind: &'static Kind) -> BoxStream<'static, ObjectRef<K>> {
+    fn owned<K: Managed>(
+        &self,
+        namespace: Option<&str>,
+        kind: &'static Kind,
+    ) -> BoxStream<'static, ObjectRef<K>> {
         let resource = kind.api_resource();
         let api: Api<DynamicObject> = match namespace {
             Some(ns) => Api::namespaced_with(self.client.clone(), ns, &resource),
