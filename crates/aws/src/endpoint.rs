@@ -98,7 +98,11 @@ impl Endpoint {
     /// path of plain characters; no query, fragment or user info.
     pub fn parse(url: &str) -> Result<Self, ConfigError> {
         // A URL with user info may carry a password: it is not repeated.
-        let shown = if url.contains('@') { "(not shown)" } else { url };
+        let shown = if url.contains('@') {
+            "(not shown)"
+        } else {
+            url
+        };
         let invalid = |why: &str| ConfigError(format!("invalid endpoint URL {shown:?}: {why}"));
         let uri: Uri = url.parse().map_err(|_| invalid("not a URL"))?;
         let https = match uri.scheme_str() {
@@ -209,14 +213,20 @@ mod tests {
             ("AWS_REGION", "eu-west-1"),
             ("AWS_DEFAULT_REGION", "ap-south-1"),
         ]);
-        assert_eq!(Region::from_environment(&both).unwrap().as_str(), "eu-west-1");
+        assert_eq!(
+            Region::from_environment(&both).unwrap().as_str(),
+            "eu-west-1"
+        );
         let default_only = Environment::from_pairs([("AWS_DEFAULT_REGION", "ap-south-1")]);
         assert_eq!(
             Region::from_environment(&default_only).unwrap().as_str(),
             "ap-south-1"
         );
         let none = Environment::default();
-        assert_eq!(Region::from_environment(&none).unwrap().as_str(), "us-east-2");
+        assert_eq!(
+            Region::from_environment(&none).unwrap().as_str(),
+            "us-east-2"
+        );
     }
 
     #[test]
@@ -250,7 +260,10 @@ mod tests {
     fn fips_endpoints_when_asked() {
         let env = Environment::from_pairs([("AWS_USE_FIPS_ENDPOINT", "true")]);
         let sm = Endpoint::resolve(Service::SecretsManager, &region("us-east-1"), &env).unwrap();
-        assert_eq!(sm.authority(), "secretsmanager-fips.us-east-1.amazonaws.com");
+        assert_eq!(
+            sm.authority(),
+            "secretsmanager-fips.us-east-1.amazonaws.com"
+        );
     }
 
     #[test]
@@ -289,7 +302,10 @@ mod tests {
             let error = Endpoint::resolve(Service::SecretsManager, &region("us-east-2"), &env)
                 .unwrap_err()
                 .0;
-            assert!(error.starts_with("AWS_ENDPOINT_URL_SECRETS_MANAGER: "), "{error}");
+            assert!(
+                error.starts_with("AWS_ENDPOINT_URL_SECRETS_MANAGER: "),
+                "{error}"
+            );
             assert!(error.contains(why), "{url}: {error}");
             assert!(!error.contains("pw@"), "{error}");
         }

@@ -111,12 +111,14 @@ impl HttpClient {
         endpoint: &str,
     ) -> Result<HttpResponse, HttpError> {
         let exchange = async {
-            let response = self.client.request(request).await.map_err(|error| {
-                HttpError::Transport {
-                    endpoint: endpoint.to_string(),
-                    reason: error_chain(&error),
-                }
-            })?;
+            let response =
+                self.client
+                    .request(request)
+                    .await
+                    .map_err(|error| HttpError::Transport {
+                        endpoint: endpoint.to_string(),
+                        reason: error_chain(&error),
+                    })?;
             let (parts, body) = response.into_parts();
             let body = Limited::new(body, MAX_RESPONSE_BYTES)
                 .collect()

@@ -83,7 +83,9 @@ pub use clock::{Clock, SystemClock};
 pub use credentials::{CachedCredentials, Credentials, DefaultChain, ProvideCredentials};
 pub use endpoint::{Endpoint, Region};
 pub use environment::Environment;
-pub use error::{AwsError, ConfigError, CredentialsError, ErrorKind, HttpError, Reason, ServiceError};
+pub use error::{
+    AwsError, ConfigError, CredentialsError, ErrorKind, HttpError, Reason, ServiceError,
+};
 pub use http::HttpClient;
 pub use retry::RetryPolicy;
 pub use secret::SecretValues;

@@ -94,19 +94,34 @@ mod tests {
         assert_eq!(values.get("password"), Some(" pw "));
         assert_eq!(values.get("empty"), Some(""));
         assert_eq!(values.get("missing"), None);
-        assert_eq!(values.keys().collect::<Vec<_>>(), ["empty", "main-database-url", "password"]);
+        assert_eq!(
+            values.keys().collect::<Vec<_>>(),
+            ["empty", "main-database-url", "password"]
+        );
     }
 
     #[test]
     fn errors_say_where_not_what() {
         let cases = [
-            (r#"{"password": 12345678}"#, r#"key "password" holds a number, not a string"#),
-            (r#"{"password": ["hunter2"]}"#, r#"key "password" holds an array, not a string"#),
-            (r#"{"password": null}"#, r#"key "password" holds null, not a string"#),
+            (
+                r#"{"password": 12345678}"#,
+                r#"key "password" holds a number, not a string"#,
+            ),
+            (
+                r#"{"password": ["hunter2"]}"#,
+                r#"key "password" holds an array, not a string"#,
+            ),
+            (
+                r#"{"password": null}"#,
+                r#"key "password" holds null, not a string"#,
+            ),
             (r#""hunter2""#, "found a string instead of an object"),
             (r#"["hunter2"]"#, "found an array instead of an object"),
             ("hunter2", "invalid JSON at line 1 column 1"),
-            (r#"{"password": "hunter2""#, "the JSON ends early at line 1 column 22"),
+            (
+                r#"{"password": "hunter2""#,
+                "the JSON ends early at line 1 column 22",
+            ),
             ("", "the JSON ends early at line 1 column 0"),
         ];
         for (text, expected) in cases {

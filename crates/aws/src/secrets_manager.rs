@@ -250,7 +250,8 @@ pub fn get_secret_value_request(
     credentials: &Credentials,
     time: SystemTime,
 ) -> SignedRequest {
-    let body = serde_json::json!({"SecretId": secret_id, "VersionStage": VERSION_STAGE}).to_string();
+    let body =
+        serde_json::json!({"SecretId": secret_id, "VersionStage": VERSION_STAGE}).to_string();
     let amz_date = sigv4::amz_date(time);
     let mut headers: Vec<(&str, &str)> = vec![
         ("content-type", CONTENT_TYPE),
@@ -297,7 +298,9 @@ fn check_secret_id(secret_id: &str) -> Result<(), String> {
         return Err("it is empty".into());
     }
     if secret_id.chars().count() > MAX_SECRET_ID_CHARS {
-        return Err(format!("it is longer than {MAX_SECRET_ID_CHARS} characters"));
+        return Err(format!(
+            "it is longer than {MAX_SECRET_ID_CHARS} characters"
+        ));
     }
     if secret_id.chars().any(char::is_control) {
         return Err("it holds control characters".into());
@@ -401,8 +404,15 @@ mod tests {
         assert!(check_secret_id("rds!db-1234-abcd").is_ok());
         assert!(check_secret_id("arn:aws:secretsmanager:us-east-2:123:secret:x-AbCdEf").is_ok());
         assert_eq!(check_secret_id(" ").unwrap_err(), "it is empty");
-        assert_eq!(check_secret_id("a\nb").unwrap_err(), "it holds control characters");
-        assert!(check_secret_id(&"x".repeat(2049)).unwrap_err().contains("2048"));
+        assert_eq!(
+            check_secret_id("a\nb").unwrap_err(),
+            "it holds control characters"
+        );
+        assert!(
+            check_secret_id(&"x".repeat(2049))
+                .unwrap_err()
+                .contains("2048")
+        );
     }
 
     #[test]
@@ -410,10 +420,17 @@ mod tests {
         let binary = read_secret(br#"{"Name":"n","SecretBinary":"AAEC"}"#).unwrap_err();
         assert_eq!(binary, ErrorKind::BinaryOnly);
         let neither = read_secret(br#"{"Name":"n"}"#).unwrap_err();
-        assert!(neither.to_string().contains("neither SecretString nor SecretBinary"));
+        assert!(
+            neither
+                .to_string()
+                .contains("neither SecretString nor SecretBinary")
+        );
         let number = read_secret(br#"{"SecretString": 5}"#).unwrap_err();
         assert!(number.to_string().contains("SecretString is not a string"));
         let garbage = read_secret(b"<html>").unwrap_err();
-        assert!(garbage.to_string().contains("not JSON (line 1 column 1)"), "{garbage}");
+        assert!(
+            garbage.to_string().contains("not JSON (line 1 column 1)"),
+            "{garbage}"
+        );
     }
 }

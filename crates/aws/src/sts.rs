@@ -70,13 +70,13 @@ async fn attempt(
             provider: PROVIDER,
             message: format!("cannot build the STS request: {e}"),
         })?;
-    let response = http
-        .send(http_request, &url)
-        .await
-        .map_err(|source| CredentialsError::Http {
-            provider: PROVIDER,
-            source,
-        })?;
+    let response =
+        http.send(http_request, &url)
+            .await
+            .map_err(|source| CredentialsError::Http {
+                provider: PROVIDER,
+                source,
+            })?;
     let body = String::from_utf8_lossy(&response.body);
     if response.status != 200 {
         return Err(CredentialsError::Service {

@@ -105,18 +105,22 @@ mod tests {
         assert_eq!(at("Empty").as_deref(), Some(""));
         assert_eq!(at("Missing"), None);
         assert_eq!(
-            text_at(ANSWER, &["AssumeRoleWithWebIdentityResponse", "AssumedRoleUser", "Arn"])
-                .as_deref(),
+            text_at(
+                ANSWER,
+                &[
+                    "AssumeRoleWithWebIdentityResponse",
+                    "AssumedRoleUser",
+                    "Arn"
+                ]
+            )
+            .as_deref(),
             Some("arn:aws:sts::123:assumed-role/r/s")
         );
     }
 
     #[test]
     fn a_longer_name_with_the_same_prefix_is_not_a_match() {
-        assert_eq!(
-            text_at(ANSWER, &["CredentialsCount"]).as_deref(),
-            Some("9")
-        );
+        assert_eq!(text_at(ANSWER, &["CredentialsCount"]).as_deref(), Some("9"));
         assert!(
             text_at(ANSWER, &["Credentials", "AccessKeyId"]).is_some(),
             "<CredentialsCount> must not be taken for <Credentials>"

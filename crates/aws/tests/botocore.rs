@@ -59,7 +59,9 @@ const CASES: &[Case] = &[
     Case {
         secret_id: "with-path",
         region: "ap-southeast-2",
-        endpoint_url: Some("https://vpce-0123.secretsmanager.ap-southeast-2.vpce.amazonaws.com:8443/base"),
+        endpoint_url: Some(
+            "https://vpce-0123.secretsmanager.ap-southeast-2.vpce.amazonaws.com:8443/base",
+        ),
         session_token: Some("short-lived"),
         unix_seconds: 1_440_938_160,
     },

@@ -61,7 +61,10 @@ impl Setup {
 
     fn web_identity_vars(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("AWS_WEB_IDENTITY_TOKEN_FILE", self.write("web-token", &format!("{WEB_TOKEN}\n"))),
+            (
+                "AWS_WEB_IDENTITY_TOKEN_FILE",
+                self.write("web-token", &format!("{WEB_TOKEN}\n")),
+            ),
             ("AWS_ROLE_ARN", ROLE_ARN.to_string()),
         ]
     }
@@ -72,7 +75,10 @@ impl Setup {
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI",
                 format!("{}/v1/credentials", self.mock.url()),
             ),
-            ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", self.write("pod-token", POD_TOKEN)),
+            (
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                self.write("pod-token", POD_TOKEN),
+            ),
         ]
     }
 }
@@ -88,7 +94,9 @@ async fn read(client: &SecretsManager) -> Result<String, AwsError> {
 #[tokio::test]
 async fn environment_credentials_sign_requests() {
     let setup = setup("env").await;
-    setup.mock.know("AKIAENVEXAMPLE", "env/secret", Some("env-token"));
+    setup
+        .mock
+        .know("AKIAENVEXAMPLE", "env/secret", Some("env-token"));
     let client = setup.client(&[
         ("AWS_ACCESS_KEY_ID", "AKIAENVEXAMPLE"),
         ("AWS_SECRET_ACCESS_KEY", "env/secret"),
@@ -112,19 +120,28 @@ async fn irsa_exchanges_the_token_file_for_role_credentials() {
 
     setup.mock.assert_no_refusals();
     let log = setup.mock.log();
-    assert_eq!(log.iter().map(|l| l.kind).collect::<Vec<_>>(), [Kind::Sts, Kind::SecretsManager]);
+    assert_eq!(
+        log.iter().map(|l| l.kind).collect::<Vec<_>>(),
+        [Kind::Sts, Kind::SecretsManager]
+    );
     let form = log[0].form();
     assert_eq!(form["Action"], "AssumeRoleWithWebIdentity");
     assert_eq!(form["Version"], "2011-06-15");
     assert_eq!(form["RoleArn"], ROLE_ARN);
     assert_eq!(form["RoleSessionName"], "team-operator-pod");
-    assert_eq!(form["WebIdentityToken"], WEB_TOKEN, "the file's newline is trimmed");
+    assert_eq!(
+        form["WebIdentityToken"], WEB_TOKEN,
+        "the file's newline is trimmed"
+    );
     assert_eq!(
         log[0].header("content-type"),
         Some("application/x-www-form-urlencoded")
     );
     // The issued session credentials signed the Secrets Manager call.
-    assert_eq!(log[1].header("x-amz-security-token"), Some("issued-token-1"));
+    assert_eq!(
+        log[1].header("x-amz-security-token"),
+        Some("issued-token-1")
+    );
 }
 
 #[tokio::test]
@@ -134,7 +151,10 @@ async fn irsa_without_a_session_name_gets_a_generated_one() {
     read(&client).await.unwrap();
     let name = setup.mock.log()[0].form()["RoleSessionName"].clone();
     let millis = name.strip_prefix("team-operator-").expect(&name);
-    assert!(millis.len() >= 13 && millis.bytes().all(|b| b.is_ascii_digit()), "{name}");
+    assert!(
+        millis.len() >= 13 && millis.bytes().all(|b| b.is_ascii_digit()),
+        "{name}"
+    );
 }
 
 #[tokio::test]
@@ -151,7 +171,10 @@ async fn pod_identity_sends_the_token_file_as_authorization() {
         [Kind::PodIdentity, Kind::SecretsManager]
     );
     assert_eq!(log[0].header("authorization"), Some(POD_TOKEN));
-    assert_eq!(log[1].header("x-amz-security-token"), Some("issued-token-1"));
+    assert_eq!(
+        log[1].header("x-amz-security-token"),
+        Some("issued-token-1")
+    );
 }
 
 #[tokio::test]
@@ -171,8 +194,14 @@ async fn the_chain_prefers_environment_then_web_identity_then_container() {
     let setup = setup("precedence").await;
     setup.mock.know("AKIAENVEXAMPLE", "env/secret", None);
     let env = [
-        ("AWS_ACCESS_KEY_ID".to_string(), "AKIAENVEXAMPLE".to_string()),
-        ("AWS_SECRET_ACCESS_KEY".to_string(), "env/secret".to_string()),
+        (
+            "AWS_ACCESS_KEY_ID".to_string(),
+            "AKIAENVEXAMPLE".to_string(),
+        ),
+        (
+            "AWS_SECRET_ACCESS_KEY".to_string(),
+            "env/secret".to_string(),
+        ),
     ];
     let web = setup.web_identity_vars();
     let pod = setup.pod_identity_vars();
@@ -188,7 +217,9 @@ async fn the_chain_prefers_environment_then_web_identity_then_container() {
         )
     };
     let owned = |vars: &[(&'static str, String)]| -> Vec<(String, String)> {
-        vars.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        vars.iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     };
 
     let everything: Vec<(String, String)> = env
@@ -238,7 +269,10 @@ async fn misconfigured_sources_are_errors_naming_the_problem() {
     let cases: Vec<(Vec<(&str, String)>, String)> = vec![
         (
             vec![
-                ("AWS_WEB_IDENTITY_TOKEN_FILE", missing_file.display().to_string()),
+                (
+                    "AWS_WEB_IDENTITY_TOKEN_FILE",
+                    missing_file.display().to_string(),
+                ),
                 ("AWS_ROLE_ARN", ROLE_ARN.into()),
             ],
             format!(
@@ -317,7 +351,10 @@ async fn misconfigured_sources_are_errors_naming_the_problem() {
 async fn sts_refusals_carry_the_code_and_never_the_token() {
     let setup = setup("sts-refusal").await;
     let vars = [
-        ("AWS_WEB_IDENTITY_TOKEN_FILE", setup.write("bad-token", "eyJ-not-trusted-token")),
+        (
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            setup.write("bad-token", "eyJ-not-trusted-token"),
+        ),
         ("AWS_ROLE_ARN", ROLE_ARN.to_string()),
     ];
     let client = setup.client(&borrowed(&vars));
@@ -351,7 +388,9 @@ async fn sts_hiccups_are_tried_again() {
         "IDPCommunicationError",
         "the identity provider could not be reached",
     ));
-    setup.mock.script(Scripted::sts_error(503, "ServiceUnavailable", "busy"));
+    setup
+        .mock
+        .script(Scripted::sts_error(503, "ServiceUnavailable", "busy"));
     assert_eq!(read(&client).await.unwrap(), "postgres://db");
     assert_eq!(setup.mock.count(Kind::Sts), 3);
 }
@@ -469,7 +508,10 @@ async fn a_failed_refresh_keeps_using_credentials_until_they_expire() {
     assert_eq!(error.code(), Some("InternalFailure"));
     assert!(matches!(
         error.kind,
-        ErrorKind::Credentials(CredentialsError::Service { provider: "web identity", .. })
+        ErrorKind::Credentials(CredentialsError::Service {
+            provider: "web identity",
+            ..
+        })
     ));
     assert!(error.is_retryable());
 

@@ -56,13 +56,22 @@ async fn error_of(client: &SecretsManager, id: &str) -> AwsError {
 fn the_mock_verifier_agrees_with_rfc_4231_and_the_suite() {
     // RFC 4231 test case 2.
     assert_eq!(
-        support::verify::hex(&support::verify::hmac(b"Jefe", b"what do ya want for nothing?")),
+        support::verify::hex(&support::verify::hmac(
+            b"Jefe",
+            b"what do ya want for nothing?"
+        )),
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
     );
     // The SigV4 suite's get-vanilla, through the verifier.
     let headers = [
-        ("host".to_string(), vec!["example.amazonaws.com".to_string()]),
-        ("x-amz-date".to_string(), vec!["20150830T123600Z".to_string()]),
+        (
+            "host".to_string(),
+            vec!["example.amazonaws.com".to_string()],
+        ),
+        (
+            "x-amz-date".to_string(),
+            vec!["20150830T123600Z".to_string()],
+        ),
     ]
     .into_iter()
     .collect();
@@ -104,7 +113,10 @@ async fn a_secret_is_read_with_a_signature_the_server_verifies() {
         values.get("main-database-url"),
         Some("postgres://admin:s3cr%40t@db.internal:5432/postgres?sslmode=require")
     );
-    assert_eq!(values.keys().collect::<Vec<_>>(), ["extra", "main-database-url"]);
+    assert_eq!(
+        values.keys().collect::<Vec<_>>(),
+        ["extra", "main-database-url"]
+    );
     setup.mock.assert_no_refusals();
     let log = setup.mock.log();
     assert_eq!(log.len(), 1);
@@ -120,12 +132,16 @@ async fn a_secret_is_read_with_a_signature_the_server_verifies() {
 async fn rds_managed_secrets_and_arns_are_read_and_one_key_can_be_asked_for() {
     let setup = setup().await;
     let arn = "arn:aws:secretsmanager:us-east-2:123456789012:secret:rds!db-0f1e2d3c-AbCdEf";
-    setup
-        .mock
-        .put_secret(arn, r#"{"username":"postgres","password":"  p@ss\"w0rd\n "}"#);
+    setup.mock.put_secret(
+        arn,
+        r#"{"username":"postgres","password":"  p@ss\"w0rd\n "}"#,
+    );
     let client = client(&setup, RetryPolicy::none());
 
-    assert_eq!(client.get_secret_key(arn, "username").await.unwrap(), "postgres");
+    assert_eq!(
+        client.get_secret_key(arn, "username").await.unwrap(),
+        "postgres"
+    );
     // Values are returned untouched; trimming is the caller's rule.
     assert_eq!(
         client.get_secret_key(arn, "password").await.unwrap(),
@@ -144,7 +160,13 @@ async fn rds_managed_secrets_and_arns_are_read_and_one_key_can_be_asked_for() {
 #[tokio::test]
 async fn aws_errors_name_the_secret_the_region_and_the_code() {
     let setup = setup().await;
-    setup.mock.state.lock().unwrap().denied.insert("locked".into());
+    setup
+        .mock
+        .state
+        .lock()
+        .unwrap()
+        .denied
+        .insert("locked".into());
     let client = client(&setup, RetryPolicy::none());
 
     let not_found = error_of(&client, "missing").await;
@@ -193,10 +215,14 @@ async fn wrong_credentials_are_refused_by_the_verifier() {
 #[tokio::test]
 async fn secrets_that_are_not_objects_of_strings_are_clear_errors_without_values() {
     let setup = setup().await;
-    setup.mock.put_secret("number", r#"{"password": 31337, "user": "u"}"#);
+    setup
+        .mock
+        .put_secret("number", r#"{"password": 31337, "user": "u"}"#);
     setup.mock.put_secret("plain", "hunter2-plain-text");
     setup.mock.put_secret("list", r#"["hunter2-in-a-list"]"#);
-    setup.mock.put_secret("nested", r#"{"db": {"password": "hunter2-nested"}}"#);
+    setup
+        .mock
+        .put_secret("nested", r#"{"db": {"password": "hunter2-nested"}}"#);
     setup.mock.put_answer(
         "binary",
         json!({"Name": "binary", "SecretBinary": "aHVudGVyMg==", "VersionStages": ["AWSCURRENT"]}),
@@ -204,11 +230,26 @@ async fn secrets_that_are_not_objects_of_strings_are_clear_errors_without_values
     let client = client(&setup, RetryPolicy::none());
 
     let cases = [
-        ("number", "SecretString is not a JSON object of string values: key \"password\" holds a number, not a string"),
-        ("plain", "SecretString is not a JSON object of string values: invalid JSON at line 1 column 1"),
-        ("list", "SecretString is not a JSON object of string values: found an array instead of an object"),
-        ("nested", "SecretString is not a JSON object of string values: key \"db\" holds an object, not a string"),
-        ("binary", "the secret has no SecretString (only SecretBinary); store a JSON object of strings"),
+        (
+            "number",
+            "SecretString is not a JSON object of string values: key \"password\" holds a number, not a string",
+        ),
+        (
+            "plain",
+            "SecretString is not a JSON object of string values: invalid JSON at line 1 column 1",
+        ),
+        (
+            "list",
+            "SecretString is not a JSON object of string values: found an array instead of an object",
+        ),
+        (
+            "nested",
+            "SecretString is not a JSON object of string values: key \"db\" holds an object, not a string",
+        ),
+        (
+            "binary",
+            "the secret has no SecretString (only SecretBinary); store a JSON object of strings",
+        ),
     ];
     for (id, expected) in cases {
         let error = error_of(&client, id).await;
@@ -219,7 +260,10 @@ async fn secrets_that_are_not_objects_of_strings_are_clear_errors_without_values
         assert_eq!(error.reason(), Reason::InvalidSecret);
         let debug = format!("{error:?}");
         for shown in [error.to_string(), debug] {
-            assert!(!shown.contains("hunter2") && !shown.contains("31337"), "{shown}");
+            assert!(
+                !shown.contains("hunter2") && !shown.contains("31337"),
+                "{shown}"
+            );
         }
     }
     setup.mock.assert_no_refusals();
@@ -229,9 +273,11 @@ async fn secrets_that_are_not_objects_of_strings_are_clear_errors_without_values
 async fn server_errors_and_throttling_are_tried_again() {
     let setup = setup().await;
     setup.mock.put_secret("s", r#"{"k":"v"}"#);
-    setup
-        .mock
-        .script(Scripted::secrets_manager_error(500, "InternalServiceError", "oops"));
+    setup.mock.script(Scripted::secrets_manager_error(
+        500,
+        "InternalServiceError",
+        "oops",
+    ));
     setup.mock.script(Scripted::secrets_manager_error(
         400,
         "ThrottlingException",
@@ -268,9 +314,10 @@ async fn retries_stop_after_the_policy_s_attempts() {
 async fn a_slow_server_times_out_within_the_deadline() {
     let setup = setup().await;
     setup.mock.put_secret("s", r#"{"k":"v"}"#);
-    setup
-        .mock
-        .script(Scripted::delayed(Kind::SecretsManager, Duration::from_secs(30)));
+    setup.mock.script(Scripted::delayed(
+        Kind::SecretsManager,
+        Duration::from_secs(30),
+    ));
     let client = SecretsManager::builder(
         Region::new(REGION).unwrap(),
         http_client().with_timeout(Duration::from_millis(300)),
@@ -284,7 +331,11 @@ async fn a_slow_server_times_out_within_the_deadline() {
 
     let started = Instant::now();
     let error = error_of(&client, "s").await;
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     let ErrorKind::Http(HttpError::Timeout { endpoint, timeout }) = &error.kind else {
         panic!("not a timeout: {error}");
     };
@@ -325,7 +376,10 @@ async fn an_unreachable_endpoint_is_named() {
         )),
         "{message}"
     );
-    assert!(matches!(error.kind, ErrorKind::Http(HttpError::Transport { .. })));
+    assert!(matches!(
+        error.kind,
+        ErrorKind::Http(HttpError::Transport { .. })
+    ));
 }
 
 #[tokio::test]
@@ -335,7 +389,13 @@ async fn an_oversized_answer_is_refused() {
     let client = client(&setup, quick_retry());
     let error = error_of(&client, "huge").await;
     assert!(
-        matches!(error.kind, ErrorKind::Http(HttpError::TooLarge { limit: 1_048_576, .. })),
+        matches!(
+            error.kind,
+            ErrorKind::Http(HttpError::TooLarge {
+                limit: 1_048_576,
+                ..
+            })
+        ),
         "{error}"
     );
     // Not retried: a larger answer will not get smaller.
@@ -346,10 +406,7 @@ async fn an_oversized_answer_is_refused() {
 async fn invalid_secret_ids_are_refused_before_any_request() {
     let setup = setup().await;
     let client = client(&setup, RetryPolicy::none());
-    for (id, why) in [
-        ("", "it is empty"),
-        ("a\nb", "it holds control characters"),
-    ] {
+    for (id, why) in [("", "it is empty"), ("a\nb", "it holds control characters")] {
         let error = error_of(&client, id).await;
         assert_eq!(error.kind, ErrorKind::InvalidSecretId(why.into()));
         assert_eq!(error.reason(), Reason::InvalidRequest);
@@ -360,7 +417,9 @@ async fn invalid_secret_ids_are_refused_before_any_request() {
 #[tokio::test]
 async fn credentials_never_reach_error_messages_or_debug_output() {
     let setup = setup().await;
-    setup.mock.put_secret("s", r#"{"password":"hunter2-value"}"#);
+    setup
+        .mock
+        .put_secret("s", r#"{"password":"hunter2-value"}"#);
     // Some services echo the canonical request, token included, in signature errors.
     setup.mock.script(Scripted::secrets_manager_error(
         400,

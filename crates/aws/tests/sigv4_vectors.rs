@@ -3,10 +3,10 @@
 //! documentation, and a GetSecretValue request pinned after checking it against botocore.
 
 use std::time::{Duration, SystemTime};
+use team_aws::Credentials;
 use team_aws::endpoint::{Endpoint, Region};
 use team_aws::secrets_manager::get_secret_value_request;
 use team_aws::sigv4::{self, Scope, SignableRequest};
-use team_aws::Credentials;
 
 /// The suite's credentials, scope and time.
 const ACCESS_KEY_ID: &str = "AKIDEXAMPLE";
@@ -340,10 +340,16 @@ fn every_suite_vector_signs_as_published() {
             ));
         }
         if signature.string_to_sign != expected_string_to_sign {
-            failures.push(format!("{}: string to sign\n{}", vector.name, signature.string_to_sign));
+            failures.push(format!(
+                "{}: string to sign\n{}",
+                vector.name, signature.string_to_sign
+            ));
         }
         if signature.authorization != vector.authorization {
-            failures.push(format!("{}: authorization\n{}", vector.name, signature.authorization));
+            failures.push(format!(
+                "{}: authorization\n{}",
+                vector.name, signature.authorization
+            ));
         }
     }
     assert!(SUITE.len() >= 25, "the suite lost vectors");
@@ -369,7 +375,10 @@ fn the_documented_signing_key_is_derived() {
 
 #[test]
 fn a_changed_input_changes_the_signature() {
-    let base = SUITE.iter().find(|v| v.name == "post-x-www-form-urlencoded").unwrap();
+    let base = SUITE
+        .iter()
+        .find(|v| v.name == "post-x-www-form-urlencoded")
+        .unwrap();
     let sign = |body: &str, scope: &Scope<'_>, secret: &str| {
         let request = SignableRequest {
             method: base.method,
@@ -381,9 +390,15 @@ fn a_changed_input_changes_the_signature() {
         sigv4::sign(&request, scope, ACCESS_KEY_ID, secret).signature
     };
     let reference = sign(base.body, &SUITE_SCOPE, SECRET_ACCESS_KEY);
-    assert_ne!(reference, sign("Param1=value2", &SUITE_SCOPE, SECRET_ACCESS_KEY));
+    assert_ne!(
+        reference,
+        sign("Param1=value2", &SUITE_SCOPE, SECRET_ACCESS_KEY)
+    );
     assert_ne!(reference, sign(base.body, &SUITE_SCOPE, "another-secret"));
-    let other_region = Scope { region: "us-east-2", ..SUITE_SCOPE };
+    let other_region = Scope {
+        region: "us-east-2",
+        ..SUITE_SCOPE
+    };
     assert_ne!(reference, sign(base.body, &other_region, SECRET_ACCESS_KEY));
 }
 
@@ -403,7 +418,10 @@ fn a_get_secret_value_request_is_signed_as_checked_by_hand() {
     let signed =
         get_secret_value_request(&endpoint, &region, "posit-team/workload", &credentials, at);
 
-    assert_eq!(signed.url, "https://secretsmanager.us-east-2.amazonaws.com/");
+    assert_eq!(
+        signed.url,
+        "https://secretsmanager.us-east-2.amazonaws.com/"
+    );
     assert_eq!(
         signed.body,
         r#"{"SecretId":"posit-team/workload","VersionStage":"AWSCURRENT"}"#

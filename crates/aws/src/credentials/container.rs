@@ -141,20 +141,21 @@ impl ContainerProvider {
         if let Some(token) = &token {
             request = request.header("authorization", token.expose());
         }
-        let request = request
-            .body(Full::new(Bytes::new()))
-            .map_err(|e| CredentialsError::Invalid {
-                provider: PROVIDER,
-                message: format!("cannot build the request to {}: {e}", self.uri),
-            })?;
-        let response = self
-            .http
-            .send(request, &self.uri)
-            .await
-            .map_err(|source| CredentialsError::Http {
-                provider: PROVIDER,
-                source,
-            })?;
+        let request =
+            request
+                .body(Full::new(Bytes::new()))
+                .map_err(|e| CredentialsError::Invalid {
+                    provider: PROVIDER,
+                    message: format!("cannot build the request to {}: {e}", self.uri),
+                })?;
+        let response =
+            self.http
+                .send(request, &self.uri)
+                .await
+                .map_err(|source| CredentialsError::Http {
+                    provider: PROVIDER,
+                    source,
+                })?;
         let secrets: Vec<&str> = token.iter().map(Sensitive::expose).collect();
         let answer: Option<Value> = serde_json::from_slice(&response.body).ok();
         if response.status != 200 {
@@ -219,7 +220,12 @@ fn is_trusted_http_host(host: &str) -> bool {
 }
 
 /// The agents answer errors as `{"code": ..., "message": ...}`, or as plain text.
-fn service_error(answer: Option<&Value>, body: &[u8], status: u16, secrets: &[&str]) -> ServiceError {
+fn service_error(
+    answer: Option<&Value>,
+    body: &[u8],
+    status: u16,
+    secrets: &[&str],
+) -> ServiceError {
     let text = |key: &str| {
         answer
             .and_then(|answer| answer.get(key))
@@ -256,7 +262,12 @@ mod tests {
         ] {
             assert!(is_trusted_http_host(host), "{host}");
         }
-        for host in ["10.0.0.1", "169.254.169.254", "example.com", "localhost.evil"] {
+        for host in [
+            "10.0.0.1",
+            "169.254.169.254",
+            "example.com",
+            "localhost.evil",
+        ] {
             assert!(!is_trusted_http_host(host), "{host}");
         }
     }

@@ -143,10 +143,17 @@ mod tests {
     #[test]
     fn expirations_are_rfc_3339() {
         let at = parse_expiration("2015-08-30T13:36:00Z", "test").unwrap();
-        assert_eq!(at, SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_941_760));
+        assert_eq!(
+            at,
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_941_760)
+        );
         let with_fraction = parse_expiration("2015-08-30T13:36:00.500+00:00", "test").unwrap();
         assert_eq!(with_fraction, at + Duration::from_millis(500));
         let error = parse_expiration("tomorrow", "test").unwrap_err();
-        assert!(error.to_string().contains("\"tomorrow\" is not an RFC 3339 time"));
+        assert!(
+            error
+                .to_string()
+                .contains("\"tomorrow\" is not an RFC 3339 time")
+        );
     }
 }

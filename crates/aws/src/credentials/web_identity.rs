@@ -71,7 +71,9 @@ impl WebIdentityProvider {
         let token = std::fs::read_to_string(&self.token_file).map_err(|error| {
             CredentialsError::Invalid {
                 provider: PROVIDER,
-                message: format!("cannot read the token file {path} (AWS_WEB_IDENTITY_TOKEN_FILE): {error}"),
+                message: format!(
+                    "cannot read the token file {path} (AWS_WEB_IDENTITY_TOKEN_FILE): {error}"
+                ),
             }
         })?;
         let token = token.trim();

@@ -174,9 +174,7 @@ type Shared = (Arc<Mutex<State>>, Arc<ManualClock>);
 impl MockAws {
     pub async fn start(clock: Arc<ManualClock>) -> Self {
         let state = Arc::new(Mutex::new(State::default()));
-        let app = axum::Router::new()
-            .fallback(handle)
-            .with_state((state.clone(), clock.clone()));
+        let app = router(state.clone(), clock.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let server = tokio::spawn(async move {
@@ -188,6 +186,11 @@ impl MockAws {
             clock,
             server,
         }
+    }
+
+    /// The mock's handler, to serve on another transport (TLS) with the same state.
+    pub fn router(&self) -> axum::Router {
+        router(self.state.clone(), self.clock.clone())
     }
 
     pub fn url(&self) -> String {
@@ -269,6 +272,12 @@ pub fn quick_retry() -> team_aws::RetryPolicy {
         initial_backoff: Duration::from_millis(1),
         max_backoff: Duration::from_millis(5),
     }
+}
+
+fn router(state: Arc<Mutex<State>>, clock: Arc<ManualClock>) -> axum::Router {
+    axum::Router::new()
+        .fallback(handle)
+        .with_state((state, clock))
 }
 
 async fn handle(
@@ -354,7 +363,10 @@ fn get_secret_value(state: &State, request: &Received<'_>, now: SystemTime) -> (
     };
     for required in ["content-type", "host", "x-amz-date", "x-amz-target"] {
         if !authorization.signed_headers.iter().any(|h| h == required) {
-            return sm_error("IncompleteSignatureException", &format!("{required} is not signed"));
+            return sm_error(
+                "IncompleteSignatureException",
+                &format!("{required} is not signed"),
+            );
         }
     }
     if header("x-amz-security-token").is_some()
@@ -366,11 +378,17 @@ fn get_secret_value(state: &State, request: &Received<'_>, now: SystemTime) -> (
         return sm_error("IncompleteSignatureException", "the token is not signed");
     }
     if authorization.region != REGION || authorization.service != "secretsmanager" {
-        return sm_error("InvalidSignatureException", "wrong region or service in scope");
+        return sm_error(
+            "InvalidSignatureException",
+            "wrong region or service in scope",
+        );
     }
     let date = header("x-amz-date").unwrap_or_default();
     if date != amz_date(now) || !date.starts_with(&authorization.date) {
-        return sm_error("InvalidSignatureException", "Signature expired or not yet valid");
+        return sm_error(
+            "InvalidSignatureException",
+            "Signature expired or not yet valid",
+        );
     }
     let Some(known) = state.known.get(&authorization.access_key_id) else {
         return sm_error(
@@ -402,7 +420,10 @@ fn get_secret_value(state: &State, request: &Received<'_>, now: SystemTime) -> (
     }
     let input: Value = serde_json::from_slice(request.body).unwrap_or(Value::Null);
     if input["VersionStage"] != "AWSCURRENT" || input.as_object().map(|o| o.len()) != Some(2) {
-        return sm_error("ValidationException", "expected SecretId and VersionStage AWSCURRENT");
+        return sm_error(
+            "ValidationException",
+            "expected SecretId and VersionStage AWSCURRENT",
+        );
     }
     let id = input["SecretId"].as_str().unwrap_or_default();
     if state.denied.contains(id) {
@@ -470,7 +491,10 @@ fn assume_role(state: &mut State, logged: &Logged, now: SystemTime) -> (u16, Str
         )
     };
     if logged.header("authorization").is_some() {
-        return sts_error("InvalidParameterValue", "AssumeRoleWithWebIdentity is unsigned");
+        return sts_error(
+            "InvalidParameterValue",
+            "AssumeRoleWithWebIdentity is unsigned",
+        );
     }
     if form.get("Action").map(String::as_str) != Some("AssumeRoleWithWebIdentity")
         || form.get("Version").map(String::as_str) != Some("2011-06-15")
@@ -478,7 +502,10 @@ fn assume_role(state: &mut State, logged: &Logged, now: SystemTime) -> (u16, Str
         return sts_error("InvalidAction", "unknown action or version");
     }
     if form.get("RoleArn").map(String::as_str) != Some(ROLE_ARN) {
-        return sts_error("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+        return sts_error(
+            "AccessDenied",
+            "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+        );
     }
     let token = form.get("WebIdentityToken").cloned().unwrap_or_default();
     if !state.web_identity_tokens.contains(&token) {
@@ -538,12 +565,15 @@ fn decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        let escaped = bytes
+            .get(i + 1..i + 3)
+            .filter(|_| bytes[i] == b'%')
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        if let Some(byte) = escaped {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
         i += 1;

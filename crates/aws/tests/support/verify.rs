@@ -107,7 +107,11 @@ pub fn expected_signature(
         format!("AWS4{secret_access_key}").as_bytes(),
         authorization.date.as_bytes(),
     );
-    for part in [&authorization.region, &authorization.service, "aws4_request"] {
+    for part in [
+        &authorization.region,
+        &authorization.service,
+        "aws4_request",
+    ] {
         key = hmac(&key, part.as_bytes());
     }
     Ok(hex(&hmac(&key, string_to_sign.as_bytes())))
