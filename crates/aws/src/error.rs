@@ -63,10 +63,7 @@ impl ServiceError {
 
     /// The caller's temporary credentials expired: fresh ones may succeed.
     pub fn is_expired_credentials(&self) -> bool {
-        matches!(
-            self.code.as_str(),
-            "ExpiredTokenException" | "ExpiredToken" | "RequestExpired"
-        )
+        matches!(self.code.as_str(), "ExpiredTokenException" | "ExpiredToken")
     }
 }
 
@@ -134,6 +131,9 @@ pub enum ErrorKind {
     InvalidResponse(String),
     #[error("invalid secret id: {0}")]
     InvalidSecretId(String),
+    /// The request could not be formed (a credential unfit for an HTTP header, ...).
+    #[error("cannot form the request: {0}")]
+    InvalidRequest(String),
 }
 
 impl AwsError {
@@ -175,7 +175,7 @@ impl AwsError {
                 Reason::InvalidSecret
             }
             ErrorKind::InvalidResponse(_) => Reason::ServiceError,
-            ErrorKind::InvalidSecretId(_) => Reason::InvalidRequest,
+            ErrorKind::InvalidSecretId(_) | ErrorKind::InvalidRequest(_) => Reason::InvalidRequest,
         }
     }
 

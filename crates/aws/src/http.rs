@@ -31,8 +31,8 @@ pub struct HttpClient {
     timeout: Duration,
 }
 
-/// A complete response.
-#[derive(Debug, Clone)]
+/// A complete response. `Debug` shows the body's size only: it may hold secret values.
+#[derive(Clone)]
 pub struct HttpResponse {
     pub status: u16,
     pub headers: HeaderMap,
@@ -149,6 +149,15 @@ impl HttpClient {
                 endpoint: endpoint.to_string(),
                 timeout: self.timeout,
             })?
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .finish_non_exhaustive()
     }
 }
 

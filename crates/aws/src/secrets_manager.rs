@@ -225,7 +225,7 @@ impl SignedRequest {
         }
         request
             .body(Full::new(Bytes::from(self.body)))
-            .map_err(|e| ErrorKind::InvalidSecretId(format!("cannot form a request: {e}")))
+            .map_err(|e| ErrorKind::InvalidRequest(e.to_string()))
     }
 }
 

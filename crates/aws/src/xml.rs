@@ -1,7 +1,7 @@
 //! Just enough XML to read STS answers: the text of a nested element, entities decoded.
 //!
 //! STS answers are flat, unprefixed, attribute-free documents whose leaves hold text, so a
-//! path of element names is all a reader needs. Comments, CDATA and namespaces prefixes are
+//! path of element names is all a reader needs. Comments, CDATA and namespace prefixes are
 //! not supported (STS sends none).
 
 /// The decoded text of the element reached by `path` (each name searched inside the previous

@@ -415,6 +415,30 @@ async fn invalid_secret_ids_are_refused_before_any_request() {
 }
 
 #[tokio::test]
+async fn a_token_unfit_for_a_header_is_refused_without_showing_it() {
+    let setup = setup().await;
+    let client = SecretsManager::builder(Region::new(REGION).unwrap(), http_client())
+        .environment(support::environment(&setup.mock, &[]))
+        .credentials(Credentials::new(
+            ACCESS_KEY_ID,
+            SECRET_ACCESS_KEY,
+            Some("token-with\nnewline".into()),
+            None,
+        ))
+        .clock(setup.clock.clone())
+        .build()
+        .unwrap();
+    let error = error_of(&client, "s").await;
+    assert!(
+        matches!(error.kind, ErrorKind::InvalidRequest(_)),
+        "{error}"
+    );
+    assert_eq!(error.reason(), Reason::InvalidRequest);
+    assert!(!format!("{error} {error:?}").contains("newline"));
+    assert_eq!(setup.mock.log().len(), 0);
+}
+
+#[tokio::test]
 async fn credentials_never_reach_error_messages_or_debug_output() {
     let setup = setup().await;
     setup
