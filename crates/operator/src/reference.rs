@@ -238,7 +238,10 @@ fn reference_name(typed: &Value) -> Option<&str> {
 
 /// `T` of `anyOf: [T, {type: null}]` (how optional values are described).
 fn non_null_alternative(node: &Value) -> Option<&Value> {
-    let alternatives = node.get("anyOf").or_else(|| node.get("oneOf"))?.as_array()?;
+    let alternatives = node
+        .get("anyOf")
+        .or_else(|| node.get("oneOf"))?
+        .as_array()?;
     let mut rest = alternatives.iter().filter(|a| a["type"] != "null");
     let only = rest.next()?;
     rest.next().is_none().then_some(only)
@@ -258,11 +261,12 @@ fn type_name(node: &Value, walker: &Walker, typed: Option<&Value>) -> String {
             }
         }
         Some("object") => match node.get("additionalProperties") {
-            Some(values) if values.is_object() => match walker.kubernetes_type(walker.values(typed))
-            {
-                Some(name) => format!("map[string]Kubernetes `{name}`"),
-                None => format!("map[string]{}", type_name(values, walker, None)),
-            },
+            Some(values) if values.is_object() => {
+                match walker.kubernetes_type(walker.values(typed)) {
+                    Some(name) => format!("map[string]Kubernetes `{name}`"),
+                    None => format!("map[string]{}", type_name(values, walker, None)),
+                }
+            }
             _ if node.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true)) => {
                 "any JSON".to_string()
             }

@@ -124,7 +124,9 @@ fn instructions(text: &str) -> Vec<Instruction> {
             pending = Some((start, joined));
             continue;
         }
-        let (keyword, arguments) = joined.split_once(char::is_whitespace).unwrap_or((&joined, ""));
+        let (keyword, arguments) = joined
+            .split_once(char::is_whitespace)
+            .unwrap_or((&joined, ""));
         out.push(Instruction {
             keyword: keyword.to_ascii_uppercase(),
             arguments: arguments.trim().to_string(),
@@ -151,7 +153,11 @@ mod tests {
         assert_eq!(build.last("RUN").unwrap().line, 4);
         assert_eq!(file.stages[1].name, None);
         assert_eq!(
-            file.stages[1].last("ENTRYPOINT").unwrap().exec_form().unwrap(),
+            file.stages[1]
+                .last("ENTRYPOINT")
+                .unwrap()
+                .exec_form()
+                .unwrap(),
             vec!["/x", "y"]
         );
     }

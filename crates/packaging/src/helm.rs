@@ -30,10 +30,11 @@ impl Helm {
     /// (`--set ...`), CRDs included. The rendered YAML, or helm's error output.
     pub fn template(self, values: &[&Path], extra: &[&str]) -> Result<String, String> {
         let mut command = Command::new(self.binary());
-        command
-            .args(["template", RELEASE])
-            .arg(chart_dir())
-            .args(["--namespace", RELEASE_NAMESPACE, "--include-crds"]);
+        command.args(["template", RELEASE]).arg(chart_dir()).args([
+            "--namespace",
+            RELEASE_NAMESPACE,
+            "--include-crds",
+        ]);
         run(self, command, values, extra)
     }
 
@@ -48,7 +49,12 @@ impl Helm {
     }
 }
 
-fn run(helm: Helm, mut command: Command, values: &[&Path], extra: &[&str]) -> Result<String, String> {
+fn run(
+    helm: Helm,
+    mut command: Command,
+    values: &[&Path],
+    extra: &[&str],
+) -> Result<String, String> {
     for file in values {
         command.arg("--values").arg(file);
     }

@@ -24,11 +24,7 @@ impl std::fmt::Display for Grant {
         } else {
             &self.group
         };
-        write!(
-            f,
-            "{} {group}/{}",
-            self.verb, self.resource
-        )?;
+        write!(f, "{} {group}/{}", self.verb, self.resource)?;
         if let Some(name) = &self.name {
             write!(f, " named {name}")?;
         }
@@ -83,9 +79,13 @@ pub fn service_account_grants(objects: &[Value], namespace: &str, name: &str) ->
         if kind != "RoleBinding" && kind != "ClusterRoleBinding" {
             continue;
         }
-        let bound = binding["subjects"].as_array().into_iter().flatten().any(|s| {
-            s["kind"] == "ServiceAccount" && s["name"] == name && s["namespace"] == namespace
-        });
+        let bound = binding["subjects"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|s| {
+                s["kind"] == "ServiceAccount" && s["name"] == name && s["namespace"] == namespace
+            });
         if !bound {
             continue;
         }
@@ -95,10 +95,17 @@ pub fn service_account_grants(objects: &[Value], namespace: &str, name: &str) ->
         let role = objects.iter().find(|o| {
             o["kind"] == role_kind
                 && o["metadata"]["name"] == *role_name
-                && (role_kind == "ClusterRole" || o["metadata"]["namespace"].as_str() == binding_namespace)
+                && (role_kind == "ClusterRole"
+                    || o["metadata"]["namespace"].as_str() == binding_namespace)
         });
-        let role = role.unwrap_or_else(|| panic!("{kind} binds {role_kind} {role_name}, which is not rendered"));
-        let scope = if kind == "RoleBinding" { binding_namespace } else { None };
+        let role = role.unwrap_or_else(|| {
+            panic!("{kind} binds {role_kind} {role_name}, which is not rendered")
+        });
+        let scope = if kind == "RoleBinding" {
+            binding_namespace
+        } else {
+            None
+        };
         for rule in role["rules"].as_array().into_iter().flatten() {
             out.extend(rule_grants(rule, scope));
         }
@@ -114,12 +121,21 @@ pub fn wildcard_rules(objects: &[Value]) -> Vec<String> {
         .filter(|o| o["kind"] == "Role" || o["kind"] == "ClusterRole")
     {
         for rule in role["rules"].as_array().into_iter().flatten() {
-            let wild = ["apiGroups", "resources", "verbs", "resourceNames", "nonResourceURLs"]
-                .iter()
-                .flat_map(|key| rule[*key].as_array().into_iter().flatten())
-                .any(|v| v.as_str().is_some_and(|s| s.contains('*')));
+            let wild = [
+                "apiGroups",
+                "resources",
+                "verbs",
+                "resourceNames",
+                "nonResourceURLs",
+            ]
+            .iter()
+            .flat_map(|key| rule[*key].as_array().into_iter().flatten())
+            .any(|v| v.as_str().is_some_and(|s| s.contains('*')));
             if wild {
-                out.push(format!("{}/{}: {rule}", role["kind"], role["metadata"]["name"]));
+                out.push(format!(
+                    "{}/{}: {rule}",
+                    role["kind"], role["metadata"]["name"]
+                ));
             }
         }
     }
@@ -168,9 +184,21 @@ fn kind_needs(kind: &Kind, lease_name: &str) -> Vec<Need> {
     let mut out = Vec::new();
     if kind.kind == "Lease" {
         // Created when missing, then read and replaced by name.
-        out.push(need(Place::LeaseNamespace, kind.group, kind.plural, "create", None));
+        out.push(need(
+            Place::LeaseNamespace,
+            kind.group,
+            kind.plural,
+            "create",
+            None,
+        ));
         for verb in ["get", "update"] {
-            out.push(need(Place::LeaseNamespace, kind.group, kind.plural, verb, Some(lease_name)));
+            out.push(need(
+                Place::LeaseNamespace,
+                kind.group,
+                kind.plural,
+                verb,
+                Some(lease_name),
+            ));
         }
     } else if kind.kind == "Event" {
         // The event recorder writes events.k8s.io Events and patches them into series.
@@ -194,9 +222,21 @@ fn kind_needs(kind: &Kind, lease_name: &str) -> Vec<Need> {
         }
         if kind.group == team_api::GROUP {
             for verb in ["get", "patch"] {
-                out.push(need(Place::Watched, kind.group, &format!("{}/status", kind.plural), verb, None));
+                out.push(need(
+                    Place::Watched,
+                    kind.group,
+                    &format!("{}/status", kind.plural),
+                    verb,
+                    None,
+                ));
             }
-            out.push(need(Place::Watched, kind.group, &format!("{}/finalizers", kind.plural), "update", None));
+            out.push(need(
+                Place::Watched,
+                kind.group,
+                &format!("{}/finalizers", kind.plural),
+                "update",
+                None,
+            ));
         }
     }
     out
@@ -204,7 +244,10 @@ fn kind_needs(kind: &Kind, lease_name: &str) -> Vec<Need> {
 
 /// Everything the controllers need, from the operator's kind table.
 pub fn controller_needs(lease_name: &str) -> BTreeSet<Need> {
-    kinds::ALL.iter().flat_map(|k| kind_needs(k, lease_name)).collect()
+    kinds::ALL
+        .iter()
+        .flat_map(|k| kind_needs(k, lease_name))
+        .collect()
 }
 
 /// The rules of every Role the builders create for the given manifests (launcher and
@@ -239,7 +282,11 @@ pub fn builder_role_needs(manifests: &[&Path]) -> BTreeSet<Need> {
 
 /// The grants `needs` become for an operator watching `watched` (`None`: all namespaces)
 /// with its Lease in `lease_namespace`.
-pub fn place(needs: &BTreeSet<Need>, watched: Option<&[&str]>, lease_namespace: &str) -> BTreeSet<Grant> {
+pub fn place(
+    needs: &BTreeSet<Need>,
+    watched: Option<&[&str]>,
+    lease_namespace: &str,
+) -> BTreeSet<Grant> {
     let mut out = BTreeSet::new();
     for need in needs {
         let namespaces: Vec<Option<String>> = match (need.place, watched) {

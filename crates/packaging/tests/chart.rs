@@ -69,7 +69,12 @@ fn renders_the_same_bytes_with_helm_4_and_3_every_time() {
         let again = Helm::V4.template(&files(&values), &[]).unwrap();
         let helm3 = Helm::V3.template(&files(&values), &[]).unwrap();
         assert_eq!(first, again, "{}: not deterministic", label(&values));
-        assert_eq!(first, helm3, "{}: helm 3 renders differently", label(&values));
+        assert_eq!(
+            first,
+            helm3,
+            "{}: helm 3 renders differently",
+            label(&values)
+        );
     }
 }
 
@@ -89,7 +94,10 @@ fn every_rendered_object_passes_the_official_schemas_strictly() {
             .collect();
         let file = helm::write_scratch("chart-validate", &yaml);
         let run = test_support::kubernetes_validate(&[file]);
-        run.assert_success(&format!("kubernetes-validate of the chart with {}", label(&values)));
+        run.assert_success(&format!(
+            "kubernetes-validate of the chart with {}",
+            label(&values)
+        ));
         assert!(
             !run.stdout.contains("WARN") && !run.stderr.contains("WARN"),
             "{}: an object was not validated:\n{}{}",
@@ -108,11 +116,19 @@ fn chart_crds_are_those_of_the_operator_and_versions_agree() {
         .cloned()
         .collect();
     let mut expected = team_api::crd::all();
-    let key = |crd: &Value| crd["metadata"]["name"].as_str().unwrap_or_default().to_string();
+    let key = |crd: &Value| {
+        crd["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
     let mut crds = crds;
     crds.sort_by_key(key);
     expected.sort_by_key(key);
-    assert_eq!(crds, expected, "the chart installs other CRDs than `team-operator crds`");
+    assert_eq!(
+        crds, expected,
+        "the chart installs other CRDs than `team-operator crds`"
+    );
 
     let chart = std::fs::read_to_string(helm::chart_dir().join("Chart.yaml")).unwrap();
     let version = env!("CARGO_PKG_VERSION");
@@ -179,7 +195,12 @@ fn the_operator_accepts_the_command_line_of_every_mode() {
         let objects = render(&files(&values), &[]);
         let options = parsed_options(&objects);
         // The environment cannot widen what the flags say.
-        assert_eq!(options.scope(Some("elsewhere")), scope, "{}", label(&values));
+        assert_eq!(
+            options.scope(Some("elsewhere")),
+            scope,
+            "{}",
+            label(&values)
+        );
         assert_eq!(options.leader_elect, leader, "{}", label(&values));
         assert_eq!(options.leader_election_id, "fd877d62.posit.co");
         let container = container(single(&objects, "Deployment"));
@@ -205,7 +226,10 @@ fn the_replica_names_itself_and_finds_its_lease_namespace() {
             .map(|e| e["valueFrom"]["fieldRef"]["fieldPath"].clone())
     };
     assert_eq!(from_field("POD_NAME"), Some(json!("metadata.name")));
-    assert_eq!(from_field("POD_NAMESPACE"), Some(json!("metadata.namespace")));
+    assert_eq!(
+        from_field("POD_NAMESPACE"),
+        Some(json!("metadata.namespace"))
+    );
     assert!(
         env.as_array()
             .unwrap()
@@ -215,9 +239,10 @@ fn the_replica_names_itself_and_finds_its_lease_namespace() {
     );
     let image = &container(single(&objects, "Deployment"))["image"];
     assert!(
-        image.as_str().unwrap().ends_with(
-            "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-        ),
+        image
+            .as_str()
+            .unwrap()
+            .ends_with("@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
         "{image}"
     );
 }
@@ -229,7 +254,10 @@ fn the_operator_pod_is_locked_down_and_probed() {
         let deployment = single(&objects, "Deployment");
         let pod = &deployment["spec"]["template"]["spec"];
         assert_eq!(pod["securityContext"]["runAsNonRoot"], true);
-        assert_eq!(pod["securityContext"]["seccompProfile"]["type"], "RuntimeDefault");
+        assert_eq!(
+            pod["securityContext"]["seccompProfile"]["type"],
+            "RuntimeDefault"
+        );
         assert_ne!(pod["securityContext"]["runAsUser"], 0);
         let container = container(deployment);
         let security = &container["securityContext"];
@@ -329,11 +357,17 @@ fn watch_modes_get_roles_where_they_watch_and_a_cluster_role_only_for_all() {
     assert_eq!(role_places(&objects, "Role"), vec![leader]);
     assert_eq!(
         role_places(&objects, "ClusterRole"),
-        vec![format!("-/{RELEASE}"), format!("-/{RELEASE}-persistentvolumes")]
+        vec![
+            format!("-/{RELEASE}"),
+            format!("-/{RELEASE}-persistentvolumes")
+        ]
     );
     assert_eq!(
         role_places(&objects, "ClusterRoleBinding"),
-        vec![format!("-/{RELEASE}"), format!("-/{RELEASE}-persistentvolumes")]
+        vec![
+            format!("-/{RELEASE}"),
+            format!("-/{RELEASE}-persistentvolumes")
+        ]
     );
 }
 
@@ -353,8 +387,14 @@ fn metrics_service_and_service_monitor_reach_the_http_port() {
     let monitor = single(&objects, "ServiceMonitor");
     assert_eq!(monitor["apiVersion"], "monitoring.coreos.com/v1");
     assert_eq!(monitor["metadata"]["labels"]["release"], "prometheus");
-    for (key, value) in monitor["spec"]["selector"]["matchLabels"].as_object().unwrap() {
-        assert_eq!(&service["metadata"]["labels"][key], value, "ServiceMonitor selector {key}");
+    for (key, value) in monitor["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .unwrap()
+    {
+        assert_eq!(
+            &service["metadata"]["labels"][key], value,
+            "ServiceMonitor selector {key}"
+        );
     }
     assert_eq!(
         monitor["spec"]["endpoints"],
@@ -365,7 +405,13 @@ fn metrics_service_and_service_monitor_reach_the_http_port() {
         json!({"matchNames": [RELEASE_NAMESPACE]})
     );
     assert!(of_kind(&render(&[], &[]), "ServiceMonitor").is_empty());
-    assert!(of_kind(&render(&[], &["--set", "metrics.service.enabled=false"]), "Service").is_empty());
+    assert!(
+        of_kind(
+            &render(&[], &["--set", "metrics.service.enabled=false"]),
+            "Service"
+        )
+        .is_empty()
+    );
 }
 
 #[test]
@@ -379,7 +425,12 @@ fn the_service_account_carries_its_annotations() {
     );
     let objects = render(
         &[],
-        &["--set", "serviceAccount.create=false", "--set", "serviceAccount.name=existing"],
+        &[
+            "--set",
+            "serviceAccount.create=false",
+            "--set",
+            "serviceAccount.name=existing",
+        ],
     );
     assert!(of_kind(&objects, "ServiceAccount").is_empty());
     assert_eq!(
@@ -396,18 +447,32 @@ const WRONG_VALUES: [(&[&str], &str); 17] = [
     (&["--set", "operator.logFormat=xml"], "logFormat"),
     (&["--set", "operator.concurrency=65"], "concurrency"),
     (&["--set", "operator.resyncSeconds=5"], "resyncSeconds"),
-    (&["--set", "operator.logLevel=info --all-namespaces"], "logLevel"),
+    (
+        &["--set", "operator.logLevel=info --all-namespaces"],
+        "logLevel",
+    ),
     (&["--set", "watch.namespaces[0]=Bad_NS"], "namespaces"),
-    (&["--set", "watch.namespaces[0]=a\nkind: ClusterRole"], "namespaces"),
+    (
+        &["--set", "watch.namespaces[0]=a\nkind: ClusterRole"],
+        "namespaces",
+    ),
     (&["--set-json", "watch.namespaces=[]"], "namespaces"),
     (&["--set", "watch.allNamespaces=true"], "namespaces"),
     (&["--set", "image.pullPolicy=always"], "pullPolicy"),
     (&["--set", "image.digest=latest"], "digest"),
     (&["--set", "replicas=3"], "replicas"),
     (&["--set-json", "extraEnv=[{\"value\":\"x\"}]"], "name"),
-    (&["--set", "serviceAccount.create=false"], "serviceAccount.name"),
     (
-        &["--set", "metrics.service.enabled=false", "--set", "metrics.serviceMonitor.enabled=true"],
+        &["--set", "serviceAccount.create=false"],
+        "serviceAccount.name",
+    ),
+    (
+        &[
+            "--set",
+            "metrics.service.enabled=false",
+            "--set",
+            "metrics.serviceMonitor.enabled=true",
+        ],
         "metrics.service.enabled",
     ),
 ];
@@ -444,7 +509,11 @@ fn notes_tell_the_next_step() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let notes = text.split("NOTES:").nth(1).expect("NOTES are printed");
     for expected in [
         "managing Sites in: team-a, team-b, team-c.",
@@ -454,6 +523,9 @@ fn notes_tell_the_next_step() {
         "kubectl -n team-a wait --for=condition=Ready site/<name>",
         "kubectl apply --server-side -f <chart>/crds/",
     ] {
-        assert!(notes.contains(expected), "NOTES lack {expected:?}:\n{notes}");
+        assert!(
+            notes.contains(expected),
+            "NOTES lack {expected:?}:\n{notes}"
+        );
     }
 }
