@@ -521,7 +521,7 @@ fn notes_tell_the_next_step() {
         "kubectl -n team-a create secret generic site-secrets",
         "main-database-url=",
         "kubectl -n team-a wait --for=condition=Ready site/<name>",
-        "kubectl apply --server-side -f <chart>/crds/",
+        "kubectl apply --server-side --force-conflicts -f <chart>/crds/",
     ] {
         assert!(
             notes.contains(expected),
