@@ -119,3 +119,30 @@ pub fn write_scratch(label: &str, text: &str) -> PathBuf {
     std::fs::write(&path, text).expect("scratch file can be written");
     path
 }
+
+/// Validates ServiceMonitor objects with the prometheus-operator API schema
+/// (`scripts/validate-service-monitor.mjs`); the validator's complaints on failure.
+pub fn validate_service_monitors(objects: &[&Value]) -> Result<(), String> {
+    use std::io::Write;
+    let mut child = Command::new(test_support::tool("bin/node"))
+        .arg(test_support::workspace_root().join("scripts/validate-service-monitor.mjs"))
+        .arg(test_support::tool("node-validators/node_modules"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    let lines: String = objects.iter().map(|o| format!("{o}\n")).collect();
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(lines.as_bytes())
+        .expect("the validator reads its input");
+    let output = child.wait_with_output().expect("the validator finishes");
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}

@@ -83,7 +83,7 @@ fn every_rendered_object_passes_the_official_schemas_strictly() {
     for values in every_values() {
         let text = Helm::V4.template(&files(&values), &[]).unwrap();
         let objects = helm::objects(&text);
-        // ServiceMonitor is not a Kubernetes kind; it is checked on its own below.
+        // ServiceMonitor is not a Kubernetes kind: the prometheus-operator schema checks it.
         let kubernetes: Vec<&Value> = objects
             .iter()
             .filter(|o| o["kind"] != "ServiceMonitor")
@@ -92,6 +92,9 @@ fn every_rendered_object_passes_the_official_schemas_strictly() {
             .iter()
             .map(|o| format!("---\n{}\n", serde_json::to_string(o).unwrap()))
             .collect();
+        let monitors = of_kind(&objects, "ServiceMonitor");
+        helm::validate_service_monitors(&monitors)
+            .unwrap_or_else(|e| panic!("{}: invalid ServiceMonitor: {e}", label(&values)));
         let file = helm::write_scratch("chart-validate", &yaml);
         let run = test_support::kubernetes_validate(&[file]);
         run.assert_success(&format!(
@@ -405,6 +408,10 @@ fn metrics_service_and_service_monitor_reach_the_http_port() {
         json!({"matchNames": [RELEASE_NAMESPACE]})
     );
     assert!(of_kind(&render(&[], &[]), "ServiceMonitor").is_empty());
+    // The validator sees a wrong ServiceMonitor.
+    let mut wrong = monitor.clone();
+    wrong["spec"]["endpoints"][0]["interval"] = json!("half a minute");
+    assert!(helm::validate_service_monitors(&[&wrong]).is_err());
     assert!(
         of_kind(
             &render(&[], &["--set", "metrics.service.enabled=false"]),
