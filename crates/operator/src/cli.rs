@@ -21,6 +21,9 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         output_dir: Option<PathBuf>,
     },
+    /// Print the configuration reference of every kind as Markdown (the fields, types,
+    /// defaults and rules of the CRDs).
+    Reference,
     /// Run the operator: reconcile Sites and everything they derive in a cluster.
     Run(Box<RunOptions>),
     /// Check manifests the way the API server would, without a cluster.

@@ -7,4 +7,5 @@ pub mod cli;
 pub mod commands;
 pub mod controllers;
 pub mod input;
+pub mod reference;
 pub mod runtime;

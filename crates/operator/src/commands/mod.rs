@@ -2,6 +2,7 @@
 
 mod crds;
 mod db;
+mod reference;
 mod render;
 mod run;
 mod validate;
@@ -15,6 +16,7 @@ pub type CommandError = Box<dyn std::error::Error>;
 pub fn run(cli: Cli) -> Result<(), CommandError> {
     match cli.command {
         Command::Crds { output_dir } => crds::run(output_dir.as_deref()),
+        Command::Reference => reference::run(),
         Command::Validate { files } => validate::run(&files),
         Command::Run(options) => run::run(*options),
         Command::Db { command } => match command {
