@@ -79,8 +79,14 @@ pub struct Declaration<'a> {
 /// character outside `[a-z0-9]` replaced by `_`).
 pub fn database(declaration: &Declaration<'_>, owner: &Owner, labels: Labels) -> Object {
     let db = names::database_name(declaration.component);
+    let mut metadata = meta::owned(declaration.component, owner, labels);
+    // Created with the database controller's finalizer, which would otherwise add it in a
+    // second write.
+    metadata.finalizers = Some(vec![
+        team_api::postgres_database::POSTGRES_DATABASE_FINALIZER.to_string(),
+    ]);
     Object::PostgresDatabase(Box::new(PostgresDatabase {
-        metadata: meta::owned(declaration.component, owner, labels),
+        metadata,
         spec: PostgresDatabaseSpec {
             url: format!("postgres://{db}@{}/{db}", declaration.host),
             secret_vault: declaration.secret.vault_name.clone(),

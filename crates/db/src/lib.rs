@@ -28,4 +28,4 @@ pub mod url;
 
 pub use apply::{Report, apply, teardown};
 pub use error::{Error, Reason};
-pub use resolve::{Provisioning, Teardown, secrets_to_read};
+pub use resolve::{Provisioning, Teardown, aws_secrets_to_read, secrets_to_read};

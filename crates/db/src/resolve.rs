@@ -81,6 +81,17 @@ pub fn secrets_to_read(pgdb: &PostgresDatabase) -> Vec<String> {
     names
 }
 
+/// The AWS Secrets Manager secrets the resource refers to; the caller passes their values
+/// in [`FoundSecrets`] under [`secrets::aws_entry`].
+pub fn aws_secrets_to_read(pgdb: &PostgresDatabase) -> Vec<String> {
+    let spec = &pgdb.spec;
+    secrets::aws_names([
+        &spec.workload_secret,
+        &spec.main_db_credential_secret,
+        &spec.secret,
+    ])
+}
+
 /// Resolves what applying `pgdb` means.
 pub fn for_apply(pgdb: &PostgresDatabase, found: &FoundSecrets) -> Result<Provisioning, Error> {
     let admin = admin(pgdb, found)?;

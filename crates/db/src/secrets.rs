@@ -57,14 +57,39 @@ pub fn read(
         }
         // The Go operator's test backend: every key holds its own name.
         SecretType::Test => Ok(Some(key.to_string())),
-        SecretType::Aws => Err(Error::new(
-            Reason::SecretBackendUnsupported,
-            format!(
-                "{field}: secret type aws (AWS Secrets Manager) cannot be read by the database \
-                 controller; use a kubernetes Secret"
-            ),
-        )),
+        SecretType::Aws => match found.get(&aws_entry(&config.vault_name)) {
+            Some(secret) => value(secret, key),
+            None => Err(Error::new(
+                Reason::SecretBackendUnsupported,
+                format!(
+                    "{field}: AWS Secrets Manager secret {:?} could not be read here; use a \
+                     kubernetes Secret or run the operator with AWS credentials",
+                    config.vault_name
+                ),
+            )),
+        },
     }
+}
+
+/// The name under which the values of an AWS Secrets Manager secret are passed in
+/// [`FoundSecrets`] (a Secret built by the caller from what it read). The `:` keeps it
+/// apart from every Kubernetes Secret name.
+pub fn aws_entry(vault: &str) -> String {
+    format!("aws:{vault}")
+}
+
+/// The AWS Secrets Manager secrets `configs` refer to, in order, without repeats.
+pub fn aws_names<'a>(configs: impl IntoIterator<Item = &'a SecretConfig>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for config in configs {
+        if config.type_ == SecretType::Aws
+            && !config.vault_name.is_empty()
+            && !names.contains(&config.vault_name)
+        {
+            names.push(config.vault_name.clone());
+        }
+    }
+    names
 }
 
 /// Like [`read`], but a missing key is an error too.

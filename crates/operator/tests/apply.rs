@@ -5,7 +5,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::Api;
 use kube_fake_client::ClientBuilder;
 use serde_json::{Value, json};
-use team_operator::runtime::apply::{Applier, DesiredObject, RETAIN_ANNOTATION};
+use team_operator::runtime::apply::{Applier, DesiredObject, KEEP_ANNOTATION};
 use team_operator::runtime::kinds::Kind;
 
 const NS: &str = "posit-team";
@@ -31,7 +31,7 @@ fn generated_secret(name: &str, key: &str) -> DesiredObject {
             "apiVersion": "v1", "kind": "Secret",
             "metadata": {"name": name, "namespace": NS,
                 "labels": {"app.kubernetes.io/managed-by": "team-operator", "app.kubernetes.io/instance": "main-connect"},
-                "annotations": {RETAIN_ANNOTATION: "true"},
+                "annotations": {KEEP_ANNOTATION: "true"},
                 "ownerReferences": owner_ref()},
             "type": "Opaque",
             "data": {"key": key}
@@ -188,4 +188,136 @@ async fn prune_removes_only_what_is_ours_and_no_longer_wanted() {
     assert_eq!(names, ["a", "c"]);
     let secrets: Api<Secret> = Api::namespaced(client, NS);
     assert!(secrets.get_opt("key").await.unwrap().is_some());
+}
+
+/// Feeds the applier's cache from one full poll of ConfigMaps, as the owned watches do.
+async fn sync_cache(applier: &Applier, client: &kube::Client) {
+    use futures::StreamExt;
+    use team_operator::runtime::watches::{PollingWatches, WatchSource};
+    let configmaps = Kind::lookup("v1", "ConfigMap").unwrap();
+    let watches = PollingWatches {
+        client: client.clone(),
+        interval: std::time::Duration::from_millis(1),
+    };
+    // The first poll is a complete list: Init, InitApply..., InitDone.
+    let mut events = watches.metadata(Some(NS), configmaps);
+    while let Some(event) = events.next().await {
+        let done = matches!(event, kube::runtime::watcher::Event::InitDone);
+        applier.owned().observe(configmaps, Some(NS), &event);
+        if done {
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn with_a_synced_cache_a_pass_at_rest_makes_no_request() {
+    let (client, recorder) = test_support::api::recording(client().await);
+    let applier = Applier::new(client.clone());
+    let desired = vec![config_map("a", "1"), config_map("b", "2")];
+    applier.apply_all(&desired).await.unwrap();
+    sync_cache(&applier, &client).await;
+
+    recorder.clear();
+    let report = applier.apply_all(&desired).await.unwrap();
+    applier
+        .prune(OWNER_UID, NS, SELECTOR, &kinds(&["ConfigMap"]), &desired)
+        .await
+        .unwrap();
+    assert_eq!(report.unchanged, 2);
+    assert!(recorder.calls().is_empty(), "{:?}", recorder.calls());
+
+    // An edit by someone else changes the resource version: the object is read again and
+    // repaired.
+    let api: Api<ConfigMap> = Api::namespaced(client.clone(), NS);
+    let mut edited = api.get("a").await.unwrap();
+    edited.data = Some([("value".to_string(), "edited".to_string())].into());
+    api.replace("a", &Default::default(), &edited)
+        .await
+        .unwrap();
+    sync_cache(&applier, &client).await;
+    recorder.clear();
+    let report = applier.apply_all(&desired).await.unwrap();
+    assert_eq!((report.updated, report.unchanged), (1, 1), "{report:?}");
+    let verbs: Vec<(String, String)> = recorder
+        .calls()
+        .into_iter()
+        .map(|c| (c.verb, c.name))
+        .collect();
+    assert_eq!(
+        verbs,
+        [("get".into(), "a".into()), ("patch".into(), "a".into())],
+        "only the edited object is read and written"
+    );
+    assert_eq!(api.get("a").await.unwrap().data.unwrap()["value"], "1");
+}
+
+#[tokio::test]
+async fn with_a_synced_cache_stale_objects_are_found_without_listing() {
+    let (client, recorder) = test_support::api::recording(client().await);
+    let applier = Applier::new(client.clone());
+    applier
+        .apply_all(&[config_map("a", "1"), config_map("b", "2")])
+        .await
+        .unwrap();
+    sync_cache(&applier, &client).await;
+
+    recorder.clear();
+    let deleted = applier
+        .prune(
+            OWNER_UID,
+            NS,
+            SELECTOR,
+            &kinds(&["ConfigMap"]),
+            &[config_map("a", "1")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    let verbs: Vec<String> = recorder.calls().iter().map(|c| c.verb.clone()).collect();
+    assert_eq!(verbs, ["delete"]);
+    let api: Api<ConfigMap> = Api::namespaced(client, NS);
+    assert!(api.get_opt("b").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn generated_values_replace_the_placeholders_at_creation() {
+    let client = client().await;
+    let applier = Applier::new(client.clone());
+    let mut desired = DesiredObject::create_once(json!({
+        "apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "launcher", "namespace": NS,
+            "labels": {"app.kubernetes.io/managed-by": "team-operator"}},
+        "stringData": {"launcher.pem": "<generated by team-operator: RSA key>",
+                       "launcher.pub": "<generated by team-operator: its public key>",
+                       "token": "<generated by team-operator: 16 bytes>"}
+    }));
+    use team_build::object::{Generated, Recipe};
+    desired.generate = vec![
+        Generated {
+            key: "launcher.pem".into(),
+            recipe: Recipe::RsaPrivateKey(2048),
+        },
+        Generated {
+            key: "launcher.pub".into(),
+            recipe: Recipe::RsaPublicKeyOf("launcher.pem"),
+        },
+        Generated {
+            key: "token".into(),
+            recipe: Recipe::RandomHex(16),
+        },
+    ];
+    applier
+        .apply_all(std::slice::from_ref(&desired))
+        .await
+        .unwrap();
+    let live: Secret = Api::namespaced(client, NS).get("launcher").await.unwrap();
+    let mut values = live.string_data.unwrap_or_default();
+    for (key, value) in live.data.unwrap_or_default() {
+        values.insert(key, String::from_utf8(value.0).unwrap());
+    }
+    assert!(values["launcher.pem"].starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+    assert!(values["launcher.pub"].starts_with("-----BEGIN RSA PUBLIC KEY-----"));
+    assert_eq!(values["token"].len(), 32);
+    assert!(values["token"].chars().all(|c| c.is_ascii_hexdigit()));
 }

@@ -4,6 +4,7 @@
 use k8s_openapi::jiff::{SignedDuration, Timestamp};
 use kube_fake_client::ClientBuilder;
 use team_operator::runtime::leader::{Attempt, Elector, Timing};
+use team_operator::runtime::permissions;
 
 fn at(seconds: i64) -> Timestamp {
     Timestamp::from_second(1_800_000_000 + seconds).unwrap()
@@ -11,7 +12,8 @@ fn at(seconds: i64) -> Timestamp {
 
 #[tokio::test]
 async fn one_leader_until_its_lease_expires() {
-    let client = ClientBuilder::new().build().await.unwrap();
+    let (client, recorder) =
+        test_support::api::recording(ClientBuilder::new().build().await.unwrap());
     let timing = Timing::default(); // 15 s leases
     let a = Elector::new(
         client.clone(),
@@ -54,6 +56,23 @@ async fn one_leader_until_its_lease_expires() {
         a.try_acquire_or_renew(at(27)).await.unwrap(),
         Attempt::Following
     );
+
+    // Every request is one the chart grants: the named Lease in its namespace.
+    let needs = permissions::controller_needs("team-operator");
+    for call in recorder.distinct_calls() {
+        assert!(
+            permissions::allowed(
+                &needs,
+                &call.verb,
+                &call.group,
+                &call.resource,
+                &call.namespace,
+                &call.name,
+                "posit-team-system"
+            ),
+            "{call:?} is not permitted"
+        );
+    }
 }
 
 #[tokio::test]

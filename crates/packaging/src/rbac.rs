@@ -4,7 +4,8 @@
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
-use team_operator::runtime::kinds::{self, Kind};
+
+pub use team_operator::runtime::permissions::{Need, Place, controller_needs};
 
 /// One permission: a verb on a resource, in a namespace or cluster-wide (`namespace: None`),
 /// optionally limited to one object name.
@@ -140,114 +141,6 @@ pub fn wildcard_rules(objects: &[Value]) -> Vec<String> {
         }
     }
     out
-}
-
-/// Where the operator needs a permission.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Place {
-    /// In every namespace it watches.
-    Watched,
-    /// Cluster-scoped resources.
-    Cluster,
-    /// The leader-election namespace (the release namespace).
-    LeaseNamespace,
-}
-
-/// A permission the code needs, before it is placed in namespaces.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Need {
-    pub place: Place,
-    pub group: String,
-    pub resource: String,
-    pub verb: String,
-    pub name: Option<String>,
-}
-
-/// Verbs of a kind the operator keeps in its desired state: read and watch it, apply it
-/// (patch), create it once, prune it (delete).
-pub const MANAGED_VERBS: [&str; 6] = ["get", "list", "watch", "create", "patch", "delete"];
-
-fn need(place: Place, group: &str, resource: &str, verb: &str, name: Option<&str>) -> Need {
-    Need {
-        place,
-        group: group.to_string(),
-        resource: resource.to_string(),
-        verb: verb.to_string(),
-        name: name.map(str::to_string),
-    }
-}
-
-/// What the controllers need for one kind of the operator's kind table.
-fn kind_needs(kind: &Kind, lease_name: &str) -> Vec<Need> {
-    use k8s_openapi::Resource as _;
-    type RecordedEvent = k8s_openapi::api::events::v1::Event;
-    let mut out = Vec::new();
-    if kind.kind == "Lease" {
-        // Created when missing, then read and replaced by name.
-        out.push(need(
-            Place::LeaseNamespace,
-            kind.group,
-            kind.plural,
-            "create",
-            None,
-        ));
-        for verb in ["get", "update"] {
-            out.push(need(
-                Place::LeaseNamespace,
-                kind.group,
-                kind.plural,
-                verb,
-                Some(lease_name),
-            ));
-        }
-    } else if kind.kind == "Event" {
-        // The event recorder writes events.k8s.io Events and patches them into series.
-        for verb in ["create", "patch"] {
-            out.push(need(
-                Place::Watched,
-                RecordedEvent::GROUP,
-                RecordedEvent::URL_PATH_SEGMENT,
-                verb,
-                None,
-            ));
-        }
-    } else if !kind.namespaced {
-        // Persistent volumes hold data: created once, never changed or deleted.
-        for verb in ["get", "list", "watch", "create"] {
-            out.push(need(Place::Cluster, kind.group, kind.plural, verb, None));
-        }
-    } else {
-        for verb in MANAGED_VERBS {
-            out.push(need(Place::Watched, kind.group, kind.plural, verb, None));
-        }
-        if kind.group == team_api::GROUP {
-            for verb in ["get", "patch"] {
-                out.push(need(
-                    Place::Watched,
-                    kind.group,
-                    &format!("{}/status", kind.plural),
-                    verb,
-                    None,
-                ));
-            }
-            out.push(need(
-                Place::Watched,
-                kind.group,
-                &format!("{}/finalizers", kind.plural),
-                "update",
-                None,
-            ));
-        }
-    }
-    out
-}
-
-/// Everything the controllers need, from the operator's kind table.
-pub fn controller_needs(lease_name: &str) -> BTreeSet<Need> {
-    kinds::ALL
-        .iter()
-        .flat_map(|k| kind_needs(k, lease_name))
-        .collect()
 }
 
 /// The rules of every Role the builders create for the given manifests (launcher and

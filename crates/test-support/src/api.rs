@@ -96,6 +96,8 @@ struct Fault {
 #[derive(Default)]
 struct State {
     calls: Vec<Call>,
+    /// Every distinct call since the start, kept across [`Recorder::clear`].
+    distinct: std::collections::BTreeSet<Call>,
     faults: Vec<Fault>,
 }
 
@@ -111,7 +113,18 @@ impl Recorder {
         self.state.lock().unwrap().calls.clone()
     }
 
-    /// Forgets the calls so far.
+    /// Every distinct call since the client was made, whatever was cleared since.
+    pub fn distinct_calls(&self) -> Vec<Call> {
+        self.state
+            .lock()
+            .unwrap()
+            .distinct
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    /// Forgets the calls so far (for [`Recorder::calls`] and [`Recorder::writes`]).
     pub fn clear(&self) {
         self.state.lock().unwrap().calls.clear();
     }
@@ -154,6 +167,7 @@ impl Recorder {
     fn planned(&self, call: &Call) -> Option<Failure> {
         let mut state = self.state.lock().unwrap();
         state.calls.push(call.clone());
+        state.distinct.insert(call.clone());
         let fault = state
             .faults
             .iter_mut()

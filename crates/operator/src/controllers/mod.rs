@@ -3,8 +3,8 @@
 //! objects with the pure builders, applies them, and reports status through the shared
 //! runtime.
 
+pub mod aws;
 pub mod desired;
-pub mod generate;
 pub mod health;
 pub mod inputs;
 pub mod postgres_database;
@@ -16,7 +16,7 @@ use crate::runtime::error::ReconcileError;
 use crate::runtime::kinds::Kind;
 use crate::runtime::operator::{Launch, Running, boxed};
 use crate::runtime::options::Scope;
-use crate::runtime::watches::{ApiWatches, WatchSource};
+use crate::runtime::watches::{ApiWatches, OwnedWatches, WatchSource};
 use product::Buildable;
 use team_api::{Chronicle, Connect, Flightdeck, PackageManager, PostgresDatabase, Site, Workbench};
 
@@ -96,93 +96,67 @@ pub fn start_with<W: WatchSource>(launch: Launch, watches: &W) -> Running {
         Scope::All => vec![None],
         Scope::Namespaces(names) => names.iter().cloned().map(Some).collect(),
     };
-    let mut running = Running::default();
+    let mut spawner = Spawner {
+        owned: OwnedWatches::new(launch.context.applier.owned().clone()),
+        launch: &launch,
+        watches,
+        running: Running::default(),
+    };
     for namespace in &namespaces {
         let namespace = namespace.as_deref();
-        spawn::<Site, _, _, _>(
-            &launch,
-            watches,
-            namespace,
-            product::reconcile::<Site>,
-            &mut running,
-        );
-        spawn::<Connect, _, _, _>(
-            &launch,
-            watches,
-            namespace,
-            product::reconcile::<Connect>,
-            &mut running,
-        );
-        spawn::<Workbench, _, _, _>(
-            &launch,
-            watches,
-            namespace,
-            product::reconcile::<Workbench>,
-            &mut running,
-        );
-        spawn::<PackageManager, _, _, _>(
-            &launch,
-            watches,
-            namespace,
-            product::reconcile::<PackageManager>,
-            &mut running,
-        );
-        spawn::<Chronicle, _, _, _>(
-            &launch,
-            watches,
-            namespace,
-            product::reconcile::<Chronicle>,
-            &mut running,
-        );
-        spawn::<Flightdeck, _, _, _>(
-            &launch,
-            watches,
-            namespace,
-            product::reconcile::<Flightdeck>,
-            &mut running,
-        );
-        spawn::<PostgresDatabase, _, _, _>(
-            &launch,
-            watches,
-            namespace,
-            postgres_database::reconcile,
-            &mut running,
-        );
+        spawner.spawn::<Site, _, _>(namespace, product::reconcile::<Site>);
+        spawner.spawn::<Connect, _, _>(namespace, product::reconcile::<Connect>);
+        spawner.spawn::<Workbench, _, _>(namespace, product::reconcile::<Workbench>);
+        spawner.spawn::<PackageManager, _, _>(namespace, product::reconcile::<PackageManager>);
+        spawner.spawn::<Chronicle, _, _>(namespace, product::reconcile::<Chronicle>);
+        spawner.spawn::<Flightdeck, _, _>(namespace, product::reconcile::<Flightdeck>);
+        spawner.spawn::<PostgresDatabase, _, _>(namespace, postgres_database::reconcile);
     }
+    let Spawner {
+        owned, mut running, ..
+    } = spawner;
+    running
+        .drivers
+        .extend(owned.drivers(watches, &launch.shutdown));
     running
 }
 
-fn spawn<K, W, R, Fut>(
-    launch: &Launch,
-    watches: &W,
-    namespace: Option<&str>,
-    reconcile: R,
-    running: &mut Running,
-) where
-    K: Managed + WatchedKinds,
-    K::DynamicType: Default + Eq + std::hash::Hash + Clone + Unpin,
-    W: WatchSource,
-    R: Fn(std::sync::Arc<K>, std::sync::Arc<Context>) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<Outcome, ReconcileError>> + Send + 'static,
-{
-    let triggers = futures::stream::select_all(
-        K::watched()
-            .into_iter()
-            .filter(|kind| !kind.optional || launch.installed.contains(kind.kind))
-            .map(|kind| watches.owned::<K>(namespace, kind)),
-    );
-    let (store, driver) = controller::run(
-        watches.primary::<K>(namespace),
-        triggers,
-        reconcile,
-        launch.context.clone(),
-        launch.concurrency,
-        launch.shutdown.requested(),
-    );
-    running.drivers.push(boxed(driver));
-    running.synced.push(boxed(async move {
-        let _ = store.wait_until_ready().await;
-    }));
+/// Collects the controllers and the owned-object watches they share.
+struct Spawner<'a, W> {
+    launch: &'a Launch,
+    watches: &'a W,
+    owned: OwnedWatches,
+    running: Running,
+}
+
+impl<W: WatchSource> Spawner<'_, W> {
+    fn spawn<K, R, Fut>(&mut self, namespace: Option<&str>, reconcile: R)
+    where
+        K: Managed + WatchedKinds,
+        K::DynamicType: Default + Eq + std::hash::Hash + Clone + Unpin,
+        R: Fn(std::sync::Arc<K>, std::sync::Arc<Context>) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<Outcome, ReconcileError>> + Send + 'static,
+    {
+        let launch = self.launch;
+        let triggers = futures::stream::select_all(
+            K::watched()
+                .into_iter()
+                .filter(|kind| !kind.optional || launch.installed.contains(kind.kind))
+                .map(|kind| self.owned.subscribe::<K>(namespace, kind)),
+        );
+        let (store, driver) = controller::run(
+            self.watches.primary::<K>(namespace),
+            triggers,
+            reconcile,
+            launch.context.clone(),
+            launch.concurrency,
+            launch.shutdown.requested(),
+        );
+        self.running.drivers.push(boxed(driver));
+        self.running.synced.push(boxed(async move {
+            let _ = store.wait_until_ready().await;
+        }));
+    }
 }
 
 /// The owned kinds each controller watches.

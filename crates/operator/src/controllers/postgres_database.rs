@@ -36,10 +36,10 @@ pub async fn reconcile(
     let secrets: Api<Secret> = Api::namespaced(ctx.client.clone(), &namespace);
 
     if pgdb.metadata.deletion_timestamp.is_some() {
-        return finalize(&pgdb, &resources, &secrets).await;
+        return finalize(&pgdb, &resources, &secrets, &ctx).await;
     }
     add_finalizer(&pgdb, &resources).await?;
-    let found = read_secrets(&pgdb, &secrets).await?;
+    let found = read_secrets(&pgdb, &secrets, &ctx).await?;
     let message = provision(&pgdb, &found, &secrets).await?;
     Ok(Outcome::health(Health::Ready {
         reason: REASON_PROVISIONED.into(),
@@ -85,12 +85,13 @@ async fn finalize(
     pgdb: &PostgresDatabase,
     resources: &Api<PostgresDatabase>,
     secrets: &Api<Secret>,
+    ctx: &Context,
 ) -> Result<Outcome, ReconcileError> {
     if !has_finalizer(pgdb) {
         return Ok(Outcome::gone());
     }
     if pgdb.spec.drops_on_teardown() {
-        let found = read_secrets(pgdb, secrets).await?;
+        let found = read_secrets(pgdb, secrets, ctx).await?;
         let dropped = async {
             let teardown = team_db::resolve::for_teardown(pgdb, &found)?;
             team_db::teardown(&teardown).await
@@ -114,15 +115,31 @@ fn database(error: team_db::Error) -> ReconcileError {
     }
 }
 
-/// Reads the Secrets the resource refers to; missing ones are simply absent.
+/// Reads the Secrets the resource refers to; missing ones are simply absent. AWS Secrets
+/// Manager secrets are read too when the operator can (their values are passed like a
+/// Secret under `team_db::secrets::aws_entry`).
 async fn read_secrets(
     pgdb: &PostgresDatabase,
     secrets: &Api<Secret>,
+    ctx: &Context,
 ) -> Result<FoundSecrets, ReconcileError> {
     let mut found = FoundSecrets::new();
     for name in team_db::secrets_to_read(pgdb) {
         if let Some(secret) = secrets.get_opt(&name).await? {
             found.insert(name, secret);
+        }
+    }
+    if let Some(aws) = &ctx.aws {
+        for vault in team_db::aws_secrets_to_read(pgdb) {
+            let values = aws
+                .read(&vault)
+                .await
+                .map_err(ReconcileError::SecretMissing)?;
+            let secret = Secret {
+                string_data: Some(values),
+                ..Secret::default()
+            };
+            found.insert(team_db::secrets::aws_entry(&vault), secret);
         }
     }
     Ok(found)

@@ -9,13 +9,18 @@
 //! - Create-once objects (generated secrets) are created when missing and never rewritten.
 //! - Pruning deletes what carries our label and the owner's reference but is no longer desired,
 //!   except objects marked as retained (data volumes, generated secrets).
+//! - Where a watch covers a kind, the owned-object cache answers: an object whose resource
+//!   version is the one last written or checked is current without a request, and stale
+//!   objects are found without listing. Elsewhere the API server is asked.
 
 use super::kinds::Kind;
+use super::owned::{ObjectKey, OwnedObjects, equality_selector};
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::core::DynamicObject;
 use kube::{Client, Error as KubeError};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 use team_build::object::Generated;
 
 /// Field manager of every write.
@@ -26,8 +31,9 @@ pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
 pub const MANAGED_BY: &str = "team-operator";
 /// Hash of the desired object last applied.
 pub const APPLIED_HASH_ANNOTATION: &str = "team-operator.posit.team/applied-hash";
-/// Objects with this annotation set to `"true"` are never pruned.
-pub const RETAIN_ANNOTATION: &str = "team-operator.posit.team/retain";
+/// Objects with this annotation set to `"true"` are never pruned: the one the builders put
+/// on data volumes and generated secrets, which users may add to anything they want kept.
+pub use team_build::meta::KEEP_ANNOTATION;
 
 /// How a desired object is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,11 +135,50 @@ impl std::error::Error for ApplyError {}
 #[derive(Clone)]
 pub struct Applier {
     client: Client,
+    owned: Arc<OwnedObjects>,
+    /// Resource version of each object when it was last written or found current.
+    verified: Arc<Mutex<HashMap<ObjectKey, String>>>,
 }
 
 impl Applier {
     pub fn new(client: Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            owned: Arc::default(),
+            verified: Arc::default(),
+        }
+    }
+
+    /// The owned-object cache this applier reads; the watches fill it.
+    pub fn owned(&self) -> &Arc<OwnedObjects> {
+        &self.owned
+    }
+
+    fn verified(&self, key: &ObjectKey) -> Option<String> {
+        self.verified.lock().expect("lock").get(key).cloned()
+    }
+
+    fn remember(&self, key: ObjectKey, resource_version: Option<String>) {
+        let mut verified = self.verified.lock().expect("lock");
+        match resource_version {
+            Some(version) => verified.insert(key, version),
+            None => verified.remove(&key),
+        };
+    }
+
+    /// True when the cache shows the object unchanged since it was last written or checked
+    /// and still carrying `hash` (create-once objects only need to exist).
+    fn known_current(&self, key: &ObjectKey, policy: Policy, hash: &str) -> bool {
+        let Some(cached) = self.owned.get(key) else {
+            return false;
+        };
+        match policy {
+            Policy::CreateOnce => true,
+            Policy::Apply => {
+                cached.applied(hash)
+                    && self.verified(key).as_deref() == Some(&*cached.resource_version)
+            }
+        }
     }
 
     /// Applies every object in order, stopping at the first API error. Foreign objects are
@@ -161,12 +206,17 @@ impl Applier {
         report: &mut Report,
     ) -> Result<(), ApplyError> {
         let identity = Identity::of(&desired.object)?;
+        let key = identity.key();
+        let hash = content_hash(&desired.object);
+        if self.known_current(&key, desired.policy, &hash) {
+            report.unchanged += 1;
+            return Ok(());
+        }
         let api = self.api(identity.kind, &identity.namespace);
         let live = api
             .get_opt(&identity.name)
             .await
             .map_err(|source| identity.api_error(source))?;
-        let hash = content_hash(&desired.object);
         if let Some(live) = live {
             if !is_managed(&live) {
                 report.foreign.push(identity.to_string());
@@ -177,54 +227,64 @@ impl Applier {
                 || (annotation(&live_value, APPLIED_HASH_ANNOTATION) == Some(hash.as_str())
                     && contains(&live_value, &desired.object));
             if current {
+                self.remember(key, live.metadata.resource_version);
                 report.unchanged += 1;
                 return Ok(());
             }
-            self.server_side_apply(&api, &identity, desired, &hash)
+            let written = self
+                .server_side_apply(&api, &identity, desired, &hash)
                 .await?;
+            self.remember(key, written);
             report.updated += 1;
         } else {
-            match desired.policy {
+            let written = match desired.policy {
                 Policy::Apply => {
                     self.server_side_apply(&api, &identity, desired, &hash)
                         .await?
                 }
                 Policy::CreateOnce => self.create(&api, &identity, desired, &hash).await?,
-            }
+            };
+            self.remember(key, written);
             report.created += 1;
         }
         Ok(())
     }
 
+    /// Returns the resource version written.
     async fn server_side_apply(
         &self,
         api: &Api<DynamicObject>,
         identity: &Identity,
         desired: &DesiredObject,
         hash: &str,
-    ) -> Result<(), ApplyError> {
+    ) -> Result<Option<String>, ApplyError> {
         let body = with_annotation(&desired.object, APPLIED_HASH_ANNOTATION, hash);
         let params = PatchParams::apply(FIELD_MANAGER).force();
         api.patch(&identity.name, &params, &Patch::Apply(&body))
             .await
-            .map(drop)
+            .map(|written| written.metadata.resource_version)
             .map_err(|source| identity.api_error(source))
     }
 
+    /// Returns the resource version written (none when another writer created it first).
     async fn create(
         &self,
         api: &Api<DynamicObject>,
         identity: &Identity,
         desired: &DesiredObject,
         hash: &str,
-    ) -> Result<(), ApplyError> {
-        let body = with_annotation(&desired.object, APPLIED_HASH_ANNOTATION, hash);
+    ) -> Result<Option<String>, ApplyError> {
+        let mut body = with_annotation(&desired.object, APPLIED_HASH_ANNOTATION, hash);
+        generate_into(&mut body, &desired.generate).map_err(|message| ApplyError::Generate {
+            object: identity.to_string(),
+            message,
+        })?;
         let object: DynamicObject =
             serde_json::from_value(body).expect("desired objects are objects");
         match api.create(&PostParams::default(), &object).await {
-            Ok(_) => Ok(()),
+            Ok(created) => Ok(created.metadata.resource_version),
             // Created concurrently: create-once means the existing one wins.
-            Err(KubeError::Api(status)) if status.code == 409 => Ok(()),
+            Err(KubeError::Api(status)) if status.code == 409 => Ok(None),
             Err(source) => Err(identity.api_error(source)),
         }
     }
@@ -247,38 +307,14 @@ impl Applier {
             .collect();
         let mut deleted = 0;
         for kind in kinds {
-            let api = self.api(kind, namespace);
-            let listed = match api.list(&ListParams::default().labels(selector)).await {
-                Ok(list) => list,
-                Err(KubeError::Api(status)) if status.code == 404 && kind.optional => continue,
-                Err(source) => {
-                    return Err(ApplyError::Api {
-                        object: format!("{} list in {namespace}", kind.kind),
-                        source: Box::new(source),
-                    });
-                }
-            };
-            for live in listed.items {
-                let name = live.metadata.name.clone().unwrap_or_default();
-                let owned = live
-                    .metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|r| r.uid == owner_uid);
-                let retained = live
-                    .metadata
-                    .annotations
-                    .as_ref()
-                    .and_then(|a| a.get(RETAIN_ANNOTATION))
-                    .is_some_and(|v| v == "true");
-                if !owned
-                    || retained
-                    || !is_managed(&live)
-                    || wanted.contains(&(kind.kind.to_string(), name.clone()))
-                {
+            let candidates = self
+                .prune_candidates(kind, namespace, owner_uid, selector)
+                .await?;
+            for name in candidates {
+                if wanted.contains(&(kind.kind.to_string(), name.clone())) {
                     continue;
                 }
+                let api = self.api(kind, namespace);
                 match api.delete(&name, &DeleteParams::background()).await {
                     Ok(_) => deleted += 1,
                     Err(KubeError::Api(status)) if status.code == 404 => {}
@@ -289,9 +325,65 @@ impl Applier {
                         });
                     }
                 }
+                self.remember(ObjectKey::new(kind, namespace, &name), None);
             }
         }
         Ok(deleted)
+    }
+
+    /// Names of the objects of `kind` that carry our label, match `selector`, are owned by
+    /// `owner_uid` and are not marked to be kept: from the cache when a watch covers the
+    /// kind, else listed.
+    async fn prune_candidates(
+        &self,
+        kind: &'static Kind,
+        namespace: &str,
+        owner_uid: &str,
+        selector: &str,
+    ) -> Result<Vec<String>, ApplyError> {
+        let cached = equality_selector(selector)
+            .and_then(|pairs| self.owned.owned_by(kind, namespace, owner_uid, &pairs));
+        if let Some(cached) = cached {
+            // The watches only see objects with our label.
+            return Ok(cached
+                .into_iter()
+                .filter(|(_, summary)| !summary.keep)
+                .map(|(name, _)| name)
+                .collect());
+        }
+        let api = self.api(kind, namespace);
+        let listed = match api.list(&ListParams::default().labels(selector)).await {
+            Ok(list) => list,
+            Err(KubeError::Api(status)) if status.code == 404 && kind.optional => {
+                return Ok(Vec::new());
+            }
+            Err(source) => {
+                return Err(ApplyError::Api {
+                    object: format!("{} list in {namespace}", kind.kind),
+                    source: Box::new(source),
+                });
+            }
+        };
+        Ok(listed
+            .items
+            .into_iter()
+            .filter(|live| {
+                let owned = live
+                    .metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|r| r.uid == owner_uid);
+                let kept = live
+                    .metadata
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| a.get(KEEP_ANNOTATION))
+                    .is_some_and(|v| v == "true");
+                owned && !kept && is_managed(live)
+            })
+            .filter_map(|live| live.metadata.name)
+            .collect())
     }
 
     fn api(&self, kind: &Kind, namespace: &str) -> Api<DynamicObject> {
@@ -327,6 +419,10 @@ impl Identity {
             namespace: text("/metadata/namespace").to_string(),
             name: text("/metadata/name").to_string(),
         })
+    }
+
+    fn key(&self) -> ObjectKey {
+        ObjectKey::new(self.kind, &self.namespace, &self.name)
     }
 
     fn api_error(&self, source: KubeError) -> ApplyError {
@@ -385,6 +481,25 @@ fn with_annotation(object: &Value, key: &str, value: &str) -> Value {
         .expect("annotations are an object")
         .insert(key.to_string(), Value::from(value));
     object
+}
+
+/// Puts freshly generated values into `stringData` (replacing the builders' placeholders).
+fn generate_into(object: &mut Value, generate: &[Generated]) -> Result<(), String> {
+    if generate.is_empty() {
+        return Ok(());
+    }
+    let values = super::generate::values(generate)?;
+    let data = object
+        .as_object_mut()
+        .expect("desired objects are JSON objects")
+        .entry("stringData")
+        .or_insert_with(|| Value::Object(Default::default()))
+        .as_object_mut()
+        .ok_or("stringData is not a map")?;
+    for (key, value) in values {
+        data.insert(key, Value::String(value));
+    }
+    Ok(())
 }
 
 /// sha256 of the object's JSON: builders render deterministically, so equal desired states

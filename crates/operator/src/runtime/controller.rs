@@ -1,10 +1,9 @@
 //! Runs one kind's reconcile function as a kube-runtime Controller.
 //!
-//! Watches: the primary kind (full objects, one reflector per watched namespace) and the kinds
-//! it owns as metadata only, filtered by our label, turned into reconcile triggers through
-//! owner references. No store is kept for owned objects, so memory grows with the number of
-//! primary resources, not with their children. Streams are parameters, so tests and the
-//! benchmark feed the same controller from an in-memory API.
+//! Watches: the primary kind (full objects, one reflector per watched namespace) and reconcile
+//! triggers from the kinds it owns (see `watches::OwnedWatches`: metadata only, filtered by
+//! our label, shared by every controller). Streams are parameters, so tests and the benchmark
+//! feed the same controller from an in-memory API.
 
 use super::conditions::Health;
 use super::context::{Context, StatusShape};
@@ -13,6 +12,7 @@ use futures::stream::{BoxStream, SelectAll};
 use futures::{Stream, StreamExt};
 use k8s_openapi::NamespaceResourceScope;
 use kube::api::Api;
+use kube::api::ObjectMeta;
 use kube::core::{DynamicObject, PartialObjectMeta};
 use kube::runtime::controller::{Action, Config as ControllerConfig, Controller};
 use kube::runtime::reflector::{self, ObjectRef, Store};
@@ -87,12 +87,12 @@ pub fn primary_events<K: Managed>(
         .boxed()
 }
 
-/// Reconcile triggers from the metadata of owned objects of `kind`, filtered by our label.
-pub fn owned_triggers<K: Managed>(
+/// Metadata-only watch events of the objects of `kind` that carry our label.
+pub fn owned_metadata_events(
     client: &Client,
     namespace: Option<&str>,
     kind: &'static super::kinds::Kind,
-) -> BoxStream<'static, ObjectRef<K>> {
+) -> BoxStream<'static, watcher::Event<ObjectMeta>> {
     let resource = kind.api_resource();
     // An Api of PartialObjectMeta makes metadata-only requests.
     let api: Api<PartialObjectMeta<DynamicObject>> = match namespace {
@@ -104,26 +104,32 @@ pub fn owned_triggers<K: Managed>(
         .any_semantic();
     watcher(api, config)
         .default_backoff()
-        .touched_objects()
-        .filter_map(|item| async move { item.ok() })
-        .flat_map(|meta| futures::stream::iter(owners_of::<K, _>(&meta)))
+        .filter_map(|event| async move { event.ok() })
+        .map(|event| map_event(event, |partial| partial.metadata))
         .boxed()
 }
 
+/// A watch event with its object transformed.
+pub fn map_event<A, B>(event: watcher::Event<A>, f: impl Fn(A) -> B) -> watcher::Event<B> {
+    match event {
+        watcher::Event::Apply(o) => watcher::Event::Apply(f(o)),
+        watcher::Event::Delete(o) => watcher::Event::Delete(f(o)),
+        watcher::Event::Init => watcher::Event::Init,
+        watcher::Event::InitApply(o) => watcher::Event::InitApply(f(o)),
+        watcher::Event::InitDone => watcher::Event::InitDone,
+    }
+}
+
 /// The owners of kind `K` named in an object's owner references.
-pub fn owners_of<K: Managed, Child: Resource<DynamicType = impl Sized>>(
-    child: &Child,
-) -> Vec<ObjectRef<K>> {
-    let namespace = child.meta().namespace.clone();
+pub fn owners_of<K: Managed>(child: &ObjectMeta) -> Vec<ObjectRef<K>> {
     child
-        .meta()
         .owner_references
         .iter()
         .flatten()
         .filter(|r| r.kind == K::kind(&()) && r.api_version == K::api_version(&()))
         .map(|r| {
             let owner = ObjectRef::new(&r.name);
-            match &namespace {
+            match &child.namespace {
                 Some(ns) => owner.within(ns),
                 None => owner,
             }
@@ -148,6 +154,7 @@ where
     Fut: Future<Output = Result<Outcome, ReconcileError>> + Send + 'static,
 {
     let (reader, writer) = reflector::store::<K>();
+    let events = events.map(|event| event.map(|event| event.modify(drop_unread_metadata)));
     let stream = reflector::reflector(writer, events).applied_objects();
     let controller = Controller::for_stream(stream, reader.clone())
         .with_config(ControllerConfig::default().concurrency(concurrency))
@@ -171,6 +178,19 @@ where
             }
         });
     (reader, driver)
+}
+
+/// Annotation in which client-side `kubectl apply` keeps a copy of the whole object.
+const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// Drops what the operator never reads from an object before the store keeps it: managed
+/// fields and kubectl's last-applied copy can each outweigh the spec itself.
+fn drop_unread_metadata<K: Resource>(object: &mut K) {
+    let meta = object.meta_mut();
+    meta.managed_fields = None;
+    if let Some(annotations) = meta.annotations.as_mut() {
+        annotations.remove(LAST_APPLIED_ANNOTATION);
+    }
 }
 
 /// One reconcile with its bookkeeping: status, Events, metrics, retry delay. Public so that
@@ -208,12 +228,18 @@ where
         None => Ok(false),
     };
     let category = result.as_ref().err().map(ReconcileError::category);
-    context
-        .metrics
-        .observe(K::CONTROLLER, started.elapsed(), category);
+    let elapsed = started.elapsed();
+    context.metrics.observe(K::CONTROLLER, elapsed, category);
     match result {
         Ok(_) => {
             report?;
+            tracing::debug!(
+                controller = K::CONTROLLER,
+                namespace = object.meta().namespace.as_deref().unwrap_or(""),
+                name = object.meta().name.as_deref().unwrap_or(""),
+                elapsed_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+                "reconciled"
+            );
             context.succeeded(object.as_ref());
             Ok(match health {
                 None => Action::await_change(),

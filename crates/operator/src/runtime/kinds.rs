@@ -141,7 +141,7 @@ pub const ALL: [Kind; 27] = [
     best_effort(of("traefik.io", "v1alpha1", "Middleware", "middlewares")),
     optional(of("k8s.keycloak.org", "v2alpha1", "Keycloak", "keycloaks")),
     of("coordination.k8s.io", "v1", "Lease", "leases"),
-    of("", "v1", "Event", "events"),
+    of("events.k8s.io", "v1", "Event", "events"),
 ];
 
 #[cfg(test)]

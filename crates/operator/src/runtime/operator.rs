@@ -108,7 +108,12 @@ pub async fn run(
 
     let settings = Settings::new(environment, options.resync());
     let installed = installed_optional_kinds(&client, &scope).await;
-    let context = Arc::new(Context::new(client, metrics, settings, &identity));
+    let mut context = Context::new(client, metrics, settings, &identity);
+    match crate::controllers::aws::AwsSecrets::new(&context.settings.environment.aws_region) {
+        Ok(aws) => context.aws = Some(Arc::new(aws)),
+        Err(error) => tracing::warn!(error = %error, "AWS Secrets Manager cannot be read"),
+    }
+    let context = Arc::new(context);
     let running = start(Launch {
         context,
         scope,

@@ -1,20 +1,30 @@
 //! Where controllers get their events from. In a cluster: watches ([`ApiWatches`]). Against an
 //! in-memory API that cannot watch (tests, the benchmark): polling ([`PollingWatches`]), which
 //! turns list results into the same events, so the same controllers run unchanged.
+//!
+//! Owned objects are watched once per kind and namespace, whatever the number of controllers
+//! owning that kind ([`OwnedWatches`]): each watch keeps the owned-object cache current, then
+//! hands every changed object to the controllers that own objects of its kind, which turn its
+//! owner references into reconcile requests.
 
 use super::controller::{self, Managed};
 use super::kinds::Kind;
+use super::operator::Shutdown;
+use super::owned::OwnedObjects;
 use futures::StreamExt;
+use futures::future::BoxFuture;
 use futures::stream::BoxStream;
-use kube::api::{Api, ListParams};
+use kube::api::{Api, ListParams, ObjectMeta};
 use kube::core::DynamicObject;
 use kube::runtime::reflector::ObjectRef;
 use kube::runtime::watcher;
 use kube::{Client, ResourceExt};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc;
 
-/// A source of primary events and owned-object triggers.
+/// A source of primary events and of owned-object metadata events.
 pub trait WatchSource: Clone + Send + Sync + 'static {
     /// Events of the primary kind in one namespace (all when `None`).
     fn primary<K: Managed>(
@@ -22,12 +32,12 @@ pub trait WatchSource: Clone + Send + Sync + 'static {
         namespace: Option<&str>,
     ) -> BoxStream<'static, Result<watcher::Event<K>, watcher::Error>>;
 
-    /// Reconcile requests from changes of owned objects of `kind`.
-    fn owned<K: Managed>(
+    /// Metadata events of the objects of `kind` that carry our label.
+    fn metadata(
         &self,
         namespace: Option<&str>,
         kind: &'static Kind,
-    ) -> BoxStream<'static, ObjectRef<K>>;
+    ) -> BoxStream<'static, watcher::Event<ObjectMeta>>;
 }
 
 /// Watches against the API server.
@@ -44,12 +54,95 @@ impl WatchSource for ApiWatches {
         controller::primary_events(&self.client, namespace)
     }
 
-    fn owned<K: Managed>(
+    fn metadata(
         &self,
         namespace: Option<&str>,
         kind: &'static Kind,
+    ) -> BoxStream<'static, watcher::Event<ObjectMeta>> {
+        controller::owned_metadata_events(&self.client, namespace, kind)
+    }
+}
+
+type Route = (Option<String>, &'static str);
+
+/// The owned-object watches of a set of controllers, one per kind and namespace.
+pub struct OwnedWatches {
+    cache: Arc<OwnedObjects>,
+    routes: BTreeMap<Route, (&'static Kind, Vec<mpsc::UnboundedSender<Arc<ObjectMeta>>>)>,
+}
+
+impl OwnedWatches {
+    /// Watches that keep `cache` current.
+    pub fn new(cache: Arc<OwnedObjects>) -> Self {
+        Self {
+            cache,
+            routes: BTreeMap::new(),
+        }
+    }
+
+    /// Reconcile requests for owners of kind `K` from changes of `kind` in `namespace`.
+    pub fn subscribe<K: Managed>(
+        &mut self,
+        namespace: Option<&str>,
+        kind: &'static Kind,
     ) -> BoxStream<'static, ObjectRef<K>> {
-        controller::owned_triggers(&self.client, namespace, kind)
+        let (sender, receiver) = mpsc::unbounded_channel();
+        self.routes
+            .entry((namespace.map(str::to_string), kind.kind))
+            .or_insert_with(|| (kind, Vec::new()))
+            .1
+            .push(sender);
+        // Unbounded: a burst of changes must not drop a trigger; the controller's queue
+        // deduplicates them.
+        futures::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|meta| (meta, receiver))
+        })
+        .flat_map(|meta| futures::stream::iter(controller::owners_of::<K>(&meta)))
+        .boxed()
+    }
+
+    /// One driver per watch, running until `shutdown`.
+    pub fn drivers<W: WatchSource>(
+        self,
+        watches: &W,
+        shutdown: &Shutdown,
+    ) -> Vec<BoxFuture<'static, ()>> {
+        self.routes
+            .into_iter()
+            .map(|((namespace, _), (kind, subscribers))| {
+                let cache = self.cache.clone();
+                let scope = namespace.clone();
+                let driver = watches
+                    .metadata(namespace.as_deref(), kind)
+                    .take_until(shutdown.requested())
+                    .for_each(move |event| {
+                        cache.observe(kind, scope.as_deref(), &event);
+                        let touched = match event {
+                            watcher::Event::Apply(meta)
+                            | watcher::Event::InitApply(meta)
+                            | watcher::Event::Delete(meta) => Some(Arc::new(owner_part(meta))),
+                            watcher::Event::Init | watcher::Event::InitDone => None,
+                        };
+                        if let Some(meta) = touched {
+                            for subscriber in &subscribers {
+                                let _ = subscriber.send(meta.clone());
+                            }
+                        }
+                        futures::future::ready(())
+                    });
+                super::operator::boxed(driver)
+            })
+            .collect()
+    }
+}
+
+/// What subscribers read of a changed object: where it is and who owns it. Queued triggers
+/// hold only this, however large the object's metadata.
+fn owner_part(meta: ObjectMeta) -> ObjectMeta {
+    ObjectMeta {
+        namespace: meta.namespace,
+        owner_references: meta.owner_references,
+        ..ObjectMeta::default()
     }
 }
 
@@ -115,35 +208,57 @@ impl WatchSource for PollingWatches {
         .boxed()
     }
 
-    fn owned<K: Managed>(
+    fn metadata(
         &self,
         namespace: Option<&str>,
         kind: &'static Kind,
-    ) -> BoxStream<'static, ObjectRef<K>> {
+    ) -> BoxStream<'static, watcher::Event<ObjectMeta>> {
         let resource = kind.api_resource();
         let api: Api<DynamicObject> = match namespace {
             Some(ns) => Api::namespaced_with(self.client.clone(), ns, &resource),
             None => Api::all_with(self.client.clone(), &resource),
         };
         let interval = self.interval;
-        let seen: HashMap<String, String> = HashMap::new();
-        futures::stream::unfold((api, seen), move |(api, seen)| async move {
-            tokio::time::sleep(interval).await;
+        let state: Option<HashMap<String, ObjectMeta>> = None;
+        futures::stream::unfold((api, state), move |(api, seen)| async move {
+            if seen.is_some() {
+                tokio::time::sleep(interval).await;
+            }
             let params = ListParams::default().labels(controller::MANAGED_SELECTOR);
             let Ok(list) = api.list(&params).await else {
                 return Some((Vec::new(), (api, seen)));
             };
-            let mut triggers = Vec::new();
-            let mut current = HashMap::new();
-            for object in list.items {
-                let version = object.resource_version().unwrap_or_default();
-                let key = key(&object);
-                if seen.get(&key) != Some(&version) {
-                    triggers.extend(controller::owners_of::<K, _>(&object));
+            let current: HashMap<String, ObjectMeta> = list
+                .items
+                .into_iter()
+                .map(|o| (key(&o), o.metadata))
+                .collect();
+            let events = match &seen {
+                None => {
+                    let mut events = vec![watcher::Event::Init];
+                    events.extend(current.values().cloned().map(watcher::Event::InitApply));
+                    events.push(watcher::Event::InitDone);
+                    events
                 }
-                current.insert(key, version);
-            }
-            Some((triggers, (api, current)))
+                Some(before) => {
+                    let mut events: Vec<_> = current
+                        .iter()
+                        .filter(|(k, meta)| {
+                            before.get(*k).map(|b| &b.resource_version)
+                                != Some(&meta.resource_version)
+                        })
+                        .map(|(_, meta)| watcher::Event::Apply(meta.clone()))
+                        .collect();
+                    events.extend(
+                        before
+                            .iter()
+                            .filter(|(k, _)| !current.contains_key(*k))
+                            .map(|(_, meta)| watcher::Event::Delete(meta.clone())),
+                    );
+                    events
+                }
+            };
+            Some((events, (api, Some(current))))
         })
         .flat_map(futures::stream::iter)
         .boxed()

@@ -20,10 +20,25 @@ use team_operator::runtime::kinds::{ALL, Kind};
 use team_operator::runtime::metrics::Metrics;
 use team_operator::runtime::operator::{Launch, Shutdown};
 use team_operator::runtime::options::Scope;
+use team_operator::runtime::permissions;
 use team_operator::runtime::watches::PollingWatches;
 use test_support::api::Recorder;
 
 pub const NS: &str = "posit-team";
+
+/// The Secrets Store CSI driver's SecretProviderClass, for clusters reading AWS secrets.
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default)]
+#[kube(
+    group = "secrets-store.csi.x-k8s.io",
+    version = "v1",
+    kind = "SecretProviderClass",
+    namespaced,
+    schema = "disabled"
+)]
+pub struct SecretProviderClassSpec {
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, Value>,
+}
 
 /// Traefik's Middleware, so the in-memory API serves it like a cluster with Traefik.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default)]
@@ -64,9 +79,14 @@ pub fn unique_site(prefix: &str) -> String {
 /// The documents of an example, with the Site renamed to `site` and the main database URL
 /// pointing at the test PostgreSQL server.
 pub fn example(file: &str, site: &str) -> Vec<Value> {
+    example_with_database(file, site, &test_support::postgres().admin_url())
+}
+
+/// The documents of an example, with the Site renamed to `site` and the main database URL
+/// set to `database_url`.
+pub fn example_with_database(file: &str, site: &str, database_url: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(test_support::workspace_root().join("examples").join(file))
         .unwrap();
-    let pg = test_support::postgres();
     team_api::manifest::documents(&text)
         .unwrap()
         .into_iter()
@@ -81,7 +101,7 @@ pub fn example(file: &str, site: &str) -> Vec<Value> {
                 if let Some(data) = doc.get_mut("stringData").and_then(Value::as_object_mut)
                     && data.contains_key("main-database-url")
                 {
-                    data.insert("main-database-url".into(), json!(pg.admin_url()));
+                    data.insert("main-database-url".into(), json!(database_url));
                 }
             }
             doc
@@ -116,36 +136,64 @@ fn rename_secret_references(value: &mut Value, site: &str) {
     }
 }
 
+/// An empty in-memory API serving our kinds, the Secrets Store CSI driver's and Traefik's.
+pub async fn in_memory_api() -> Client {
+    ClientBuilder::new()
+        .with_resource::<Site>()
+        .with_status_subresource::<Site>()
+        .with_resource::<Connect>()
+        .with_status_subresource::<Connect>()
+        .with_resource::<Workbench>()
+        .with_status_subresource::<Workbench>()
+        .with_resource::<PackageManager>()
+        .with_status_subresource::<PackageManager>()
+        .with_resource::<Chronicle>()
+        .with_status_subresource::<Chronicle>()
+        .with_resource::<Flightdeck>()
+        .with_status_subresource::<Flightdeck>()
+        .with_resource::<PostgresDatabase>()
+        .with_status_subresource::<PostgresDatabase>()
+        .with_resource::<Middleware>()
+        .with_resource::<SecretProviderClass>()
+        .with_status_subresource::<Deployment>()
+        .with_status_subresource::<StatefulSet>()
+        .build()
+        .await
+        .expect("in-memory API")
+}
+
+/// Creates the documents in the test namespace as a user would (`kubectl create`).
+pub async fn create(client: &Client, documents: &[Value]) {
+    for doc in documents {
+        let kind = Kind::lookup(
+            doc["apiVersion"].as_str().unwrap(),
+            doc["kind"].as_str().unwrap(),
+        )
+        .expect("a kind the operator knows");
+        let api: Api<DynamicObject> =
+            Api::namespaced_with(client.clone(), NS, &kind.api_resource());
+        let object: DynamicObject = serde_json::from_value(doc.clone()).unwrap();
+        api.create(&PostParams::default(), &object).await.unwrap();
+    }
+}
+
 impl Cluster {
     /// Starts the controllers over an empty in-memory API serving our kinds and Traefik.
     pub async fn start() -> Cluster {
+        Self::start_with_aws(None).await
+    }
+
+    /// Starts the controllers, reading AWS Secrets Manager through `aws` when given.
+    pub async fn start_with_aws(
+        aws: Option<Arc<dyn team_operator::controllers::inputs::SecretSource>>,
+    ) -> Cluster {
         if let Ok(filter) = std::env::var("TEAM_TEST_LOG") {
             let _ = tracing_subscriber::fmt()
                 .with_env_filter(filter)
                 .with_test_writer()
                 .try_init();
         }
-        let raw = ClientBuilder::new()
-            .with_resource::<Site>()
-            .with_status_subresource::<Site>()
-            .with_resource::<Connect>()
-            .with_status_subresource::<Connect>()
-            .with_resource::<Workbench>()
-            .with_status_subresource::<Workbench>()
-            .with_resource::<PackageManager>()
-            .with_status_subresource::<PackageManager>()
-            .with_resource::<Chronicle>()
-            .with_status_subresource::<Chronicle>()
-            .with_resource::<Flightdeck>()
-            .with_status_subresource::<Flightdeck>()
-            .with_resource::<PostgresDatabase>()
-            .with_status_subresource::<PostgresDatabase>()
-            .with_resource::<Middleware>()
-            .with_status_subresource::<Deployment>()
-            .with_status_subresource::<StatefulSet>()
-            .build()
-            .await
-            .expect("in-memory API");
+        let raw = in_memory_api().await;
         let (client, recorder) = test_support::api::recording(raw.clone());
         let mut registry = Registry::default();
         let metrics = Metrics::register(&mut registry);
@@ -154,14 +202,16 @@ impl Cluster {
             Duration::from_millis(700),
         );
         settings.retry_base = Duration::from_millis(100);
-        let context = Arc::new(Context::new(client.clone(), metrics, settings, "test"));
+        let mut context = Context::new(client.clone(), metrics, settings, "test");
+        context.aws = aws;
+        let context = Arc::new(context);
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let launch = Launch {
             context,
             scope: Scope::Namespaces(vec![NS.to_string()]),
             concurrency: 4,
             shutdown: Shutdown::new(stopped),
-            installed: BTreeSet::from(["Middleware"]),
+            installed: BTreeSet::from(["Middleware", "SecretProviderClass"]),
         };
         let watches = PollingWatches {
             client: client.clone(),
@@ -181,17 +231,7 @@ impl Cluster {
 
     /// Creates the documents as a user would (`kubectl create`).
     pub async fn create(&self, documents: &[Value]) {
-        for doc in documents {
-            let kind = Kind::lookup(
-                doc["apiVersion"].as_str().unwrap(),
-                doc["kind"].as_str().unwrap(),
-            )
-            .expect("a kind the operator knows");
-            let api: Api<DynamicObject> =
-                Api::namespaced_with(self.raw.clone(), NS, &kind.api_resource());
-            let object: DynamicObject = serde_json::from_value(doc.clone()).unwrap();
-            api.create(&PostParams::default(), &object).await.unwrap();
-        }
+        create(&self.raw, documents).await
     }
 
     pub fn api<K>(&self) -> Api<K>
@@ -320,6 +360,41 @@ impl Cluster {
         for task in self.tasks.drain(..) {
             let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
         }
+        self.assert_every_call_is_permitted();
+    }
+
+    /// Every request the controllers made is one the chart's RBAC grants (the chart is
+    /// checked against the same list), so a new call without its permission fails here
+    /// instead of on a real cluster.
+    fn assert_every_call_is_permitted(&self) {
+        let needs = permissions::controller_needs("unused-lease");
+        let refused: Vec<String> = self
+            .recorder
+            .distinct_calls()
+            .into_iter()
+            .filter(|c| {
+                !permissions::allowed(
+                    &needs,
+                    &c.verb,
+                    &c.group,
+                    &c.resource,
+                    &c.namespace,
+                    &c.name,
+                    "no-lease-namespace",
+                )
+            })
+            .map(|c| {
+                format!(
+                    "{} {}/{} in {:?} named {:?}",
+                    c.verb, c.group, c.resource, c.namespace, c.name
+                )
+            })
+            .collect();
+        assert!(
+            refused.is_empty(),
+            "requests outside the operator's permissions:\n  {}",
+            refused.join("\n  ")
+        );
     }
 }
 
