@@ -23,7 +23,7 @@
 //! reconciles of that period; `peak_rss_mib` covers the whole process, in-memory API included.
 
 #[path = "../../tests/cluster/mod.rs"]
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 mod cluster;
 mod heap;
 

@@ -65,10 +65,13 @@ impl WatchSource for ApiWatches {
 
 type Route = (Option<String>, &'static str);
 
+/// The controllers told of changes on one route.
+type Subscribers = Vec<mpsc::UnboundedSender<Arc<ObjectMeta>>>;
+
 /// The owned-object watches of a set of controllers, one per kind and namespace.
 pub struct OwnedWatches {
     cache: Arc<OwnedObjects>,
-    routes: BTreeMap<Route, (&'static Kind, Vec<mpsc::UnboundedSender<Arc<ObjectMeta>>>)>,
+    routes: BTreeMap<Route, (&'static Kind, Subscribers)>,
 }
 
 impl OwnedWatches {

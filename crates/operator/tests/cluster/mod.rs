@@ -308,8 +308,8 @@ impl Cluster {
         }
     }
 
-    /// The Ready condition of a resource of ours: (status, reason, message).
-    pub async fn ready<K>(&self, name: &str) -> Option<(String, String, String)>
+    /// A condition of a resource of ours, as JSON.
+    async fn condition<K>(&self, name: &str, condition: &str) -> Option<Value>
     where
         K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
             + Clone
@@ -319,11 +319,23 @@ impl Cluster {
     {
         let live = self.api::<K>().get_opt(name).await.ok()??;
         let value = serde_json::to_value(live).unwrap();
-        let ready = value["status"]["conditions"]
+        value["status"]["conditions"]
             .as_array()?
             .iter()
-            .find(|c| c["type"] == "Ready")?
-            .clone();
+            .find(|c| c["type"] == condition)
+            .cloned()
+    }
+
+    /// The Ready condition of a resource of ours: (status, reason, message).
+    pub async fn ready<K>(&self, name: &str) -> Option<(String, String, String)>
+    where
+        K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + serde::de::DeserializeOwned
+            + serde::Serialize
+            + std::fmt::Debug,
+    {
+        let ready = self.condition::<K>(name, "Ready").await?;
         Some((
             ready["status"].as_str()?.to_string(),
             ready["reason"].as_str()?.to_string(),
@@ -340,13 +352,10 @@ impl Cluster {
             + serde::Serialize
             + std::fmt::Debug,
     {
-        let live = self.api::<K>().get_opt(name).await.ok()??;
-        let value = serde_json::to_value(live).unwrap();
-        let degraded = value["status"]["conditions"]
-            .as_array()?
-            .iter()
-            .find(|c| c["type"] == "Degraded" && c["status"] == "True")?
-            .clone();
+        let degraded = self
+            .condition::<K>(name, "Degraded")
+            .await
+            .filter(|c| c["status"] == "True")?;
         Some((
             degraded["reason"].as_str()?.to_string(),
             degraded["message"].as_str()?.to_string(),
