@@ -19,8 +19,8 @@ use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::core::DynamicObject;
 use kube::{Client, Error as KubeError};
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 use team_build::object::Generated;
 
 /// Field manager of every write.
@@ -136,8 +136,6 @@ impl std::error::Error for ApplyError {}
 pub struct Applier {
     client: Client,
     owned: Arc<OwnedObjects>,
-    /// Resource version of each object when it was last written or found current.
-    verified: Arc<Mutex<HashMap<ObjectKey, String>>>,
 }
 
 impl Applier {
@@ -145,7 +143,6 @@ impl Applier {
         Self {
             client,
             owned: Arc::default(),
-            verified: Arc::default(),
         }
     }
 
@@ -154,31 +151,14 @@ impl Applier {
         &self.owned
     }
 
-    fn verified(&self, key: &ObjectKey) -> Option<String> {
-        self.verified.lock().expect("lock").get(key).cloned()
-    }
-
-    fn remember(&self, key: ObjectKey, resource_version: Option<String>) {
-        let mut verified = self.verified.lock().expect("lock");
-        match resource_version {
-            Some(version) => verified.insert(key, version),
-            None => verified.remove(&key),
-        };
-    }
-
     /// True when the cache shows the object unchanged since it was last written or checked
     /// and still carrying `hash` (create-once objects only need to exist).
     fn known_current(&self, key: &ObjectKey, policy: Policy, hash: &str) -> bool {
-        let Some(cached) = self.owned.get(key) else {
-            return false;
+        let hash = match policy {
+            Policy::CreateOnce => None,
+            Policy::Apply => Some(hash),
         };
-        match policy {
-            Policy::CreateOnce => true,
-            Policy::Apply => {
-                cached.applied(hash)
-                    && self.verified(key).as_deref() == Some(&*cached.resource_version)
-            }
-        }
+        self.owned.unchanged_since_verified(key, hash)
     }
 
     /// Applies every object in order, stopping at the first API error. Foreign objects are
@@ -227,14 +207,14 @@ impl Applier {
                 || (annotation(&live_value, APPLIED_HASH_ANNOTATION) == Some(hash.as_str())
                     && contains(&live_value, &desired.object));
             if current {
-                self.remember(key, live.metadata.resource_version);
+                self.owned.remember(key, live.metadata.resource_version);
                 report.unchanged += 1;
                 return Ok(());
             }
             let written = self
                 .server_side_apply(&api, &identity, desired, &hash)
                 .await?;
-            self.remember(key, written);
+            self.owned.remember(key, written);
             report.updated += 1;
         } else {
             let written = match desired.policy {
@@ -244,7 +224,7 @@ impl Applier {
                 }
                 Policy::CreateOnce => self.create(&api, &identity, desired, &hash).await?,
             };
-            self.remember(key, written);
+            self.owned.remember(key, written);
             report.created += 1;
         }
         Ok(())
@@ -310,11 +290,11 @@ impl Applier {
             let candidates = self
                 .prune_candidates(kind, namespace, owner_uid, selector)
                 .await?;
+            let api = self.api(kind, namespace);
             for name in candidates {
                 if wanted.contains(&(kind.kind.to_string(), name.clone())) {
                     continue;
                 }
-                let api = self.api(kind, namespace);
                 match api.delete(&name, &DeleteParams::background()).await {
                     Ok(_) => deleted += 1,
                     Err(KubeError::Api(status)) if status.code == 404 => {}
@@ -325,7 +305,8 @@ impl Applier {
                         });
                     }
                 }
-                self.remember(ObjectKey::new(kind, namespace, &name), None);
+                self.owned
+                    .remember(ObjectKey::new(kind, namespace, &name), None);
             }
         }
         Ok(deleted)

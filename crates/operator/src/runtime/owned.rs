@@ -104,6 +104,9 @@ struct State {
     synced: BTreeSet<Scope>,
     /// Objects seen since a watch began (re)listing; the others are gone at its end.
     relisting: HashMap<Scope, BTreeSet<ObjectKey>>,
+    /// Resource version of each object when the applier last wrote it or found it current.
+    /// Forgotten when the object goes, so deleted Sites leave nothing behind.
+    verified: HashMap<ObjectKey, Box<str>>,
 }
 
 impl State {
@@ -195,6 +198,7 @@ impl OwnedObjects {
                     .collect();
                 for key in gone {
                     state.remove(&key);
+                    state.verified.remove(&key);
                 }
                 state.synced.insert(scope);
             }
@@ -202,7 +206,36 @@ impl OwnedObjects {
                 let summary = Summary::of(meta, |uid| state.intern(uid));
                 state.insert(key(meta), summary);
             }
-            watcher::Event::Delete(meta) => state.remove(&key(meta)),
+            watcher::Event::Delete(meta) => {
+                let key = key(meta);
+                state.remove(&key);
+                state.verified.remove(&key);
+            }
+        }
+    }
+
+    /// Records the resource version the applier wrote or found current (`None`: forget it).
+    pub fn remember(&self, key: ObjectKey, resource_version: Option<String>) {
+        let mut state = self.state.write().expect("cache lock");
+        match resource_version {
+            Some(version) => state.verified.insert(key, version.into()),
+            None => state.verified.remove(&key),
+        };
+    }
+
+    /// True when the watch shows the object at the resource version the applier last wrote
+    /// or checked, and carrying `hash` as its applied hash (any version when `hash` is
+    /// `None`: the object only needs to exist).
+    pub fn unchanged_since_verified(&self, key: &ObjectKey, hash: Option<&str>) -> bool {
+        let state = self.state.read().expect("cache lock");
+        let Some(cached) = state.objects.get(key) else {
+            return false;
+        };
+        match hash {
+            None => true,
+            Some(hash) => {
+                cached.applied(hash) && state.verified.get(key) == Some(&cached.resource_version)
+            }
         }
     }
 
@@ -420,6 +453,37 @@ mod tests {
         assert!(summary.applied("abc"));
         assert!(!summary.applied("abd"));
         assert!(!Summary::of(&meta("b", "1", "u1", &[]), |uid: &str| uid.into()).applied("abc"));
+    }
+
+    #[test]
+    fn a_verified_version_counts_until_the_object_changes_or_goes() {
+        let cache = OwnedObjects::default();
+        let configmap = kind("ConfigMap");
+        let mut object = meta("a", "1", "u1", &[]);
+        object.annotations = Some(
+            [(APPLIED_HASH_ANNOTATION.to_string(), "h".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        let key = ObjectKey::new(configmap, "ns", "a");
+        cache.remember(key.clone(), Some("1".into()));
+        assert!(
+            !cache.unchanged_since_verified(&key, Some("h")),
+            "not seen yet"
+        );
+        cache.observe(configmap, None, &watcher::Event::Apply(object.clone()));
+        assert!(cache.unchanged_since_verified(&key, Some("h")));
+        assert!(!cache.unchanged_since_verified(&key, Some("other")));
+        let mut edited = object.clone();
+        edited.resource_version = Some("2".into());
+        cache.observe(configmap, None, &watcher::Event::Apply(edited));
+        assert!(!cache.unchanged_since_verified(&key, Some("h")));
+        assert!(cache.unchanged_since_verified(&key, None));
+        // A deletion forgets the verified version: the same version seen again is not trusted.
+        cache.remember(key.clone(), Some("1".into()));
+        cache.observe(configmap, None, &watcher::Event::Delete(object.clone()));
+        cache.observe(configmap, None, &watcher::Event::Apply(object));
+        assert!(!cache.unchanged_since_verified(&key, Some("h")));
     }
 
     #[test]
