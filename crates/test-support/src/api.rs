@@ -31,7 +31,7 @@ impl Call {
         matches!(self.verb.as_str(), "create" | "update" | "patch" | "delete")
     }
 
-    fn parse(method: &http::Method, uri: &http::Uri) -> Call {
+    pub(crate) fn parse(method: &http::Method, uri: &http::Uri) -> Call {
         let segments: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
         // /api/v1/... or /apis/<group>/<version>/...
         let (group, rest) = match segments.as_slice() {

@@ -6,6 +6,7 @@
 //! skipped.
 
 pub mod api;
+pub mod feed;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,10 +1,13 @@
 //! The real controllers at scale over the in-memory API: N Sites from an example are
-//! created, the controllers (driven by polling watches, as in the controller tests) converge
-//! them, then the cluster is left alone for a resync period, in which nothing may be written.
+//! created, the controllers converge them, then the cluster is left alone for a resync
+//! period, in which nothing may be written.
 //!
 //! `cargo bench -p team-operator --bench reconcile -- --sites 200` prints, as its last line,
 //! one JSON object. Options: `--example FILE` (default minimal.yaml), `--resync-seconds S`
-//! (default 30), `--poll-ms MS` (default 1000).
+//! (default 30).
+//!
+//! The controllers' watches are fed by the in-memory API's change feed (see
+//! `feed_watches.rs`): a list, then each accepted write, as an API server's watch would.
 //!
 //! The Sites' database server is unreachable: provisioning is PostgreSQL's cost (see the
 //! team-db benchmark), so PostgresDatabases stay Degraded and retry with backoff, and the
@@ -25,11 +28,13 @@
 #[path = "../../tests/cluster/mod.rs"]
 #[allow(unused_imports)]
 mod cluster;
+mod feed_watches;
 mod heap;
 
 #[global_allocator]
 static ALLOCATOR: heap::CountingAllocator = heap::CountingAllocator;
 
+use feed_watches::FeedWatches;
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use kube::Client;
@@ -51,7 +56,6 @@ use team_operator::runtime::kinds::Kind;
 use team_operator::runtime::metrics::Metrics;
 use team_operator::runtime::operator::{Launch, Shutdown};
 use team_operator::runtime::options::Scope;
-use team_operator::runtime::watches::PollingWatches;
 use team_operator::runtime::watches::WatchSource;
 use test_support::api::{Call, Recorder};
 use tracing::field::{Field, Visit};
@@ -63,7 +67,6 @@ struct Options {
     sites: usize,
     example: String,
     resync: Duration,
-    poll: Duration,
 }
 
 fn options() -> Options {
@@ -71,7 +74,6 @@ fn options() -> Options {
         sites: 200,
         example: "minimal.yaml".into(),
         resync: Duration::from_secs(30),
-        poll: Duration::from_millis(1000),
     };
     let mut args = std::env::args().skip(1);
     let number = |value: Option<String>, flag: &str| -> u64 {
@@ -86,7 +88,6 @@ fn options() -> Options {
             "--resync-seconds" => {
                 options.resync = Duration::from_secs(number(args.next(), "--resync-seconds"))
             }
-            "--poll-ms" => options.poll = Duration::from_millis(number(args.next(), "--poll-ms")),
             // `cargo bench` adds `--bench`; other harness flags do not apply.
             _ => {}
         }
@@ -147,10 +148,10 @@ impl tower::Service<http::Request<kube::client::Body>> for ApiAccount {
     }
 }
 
-/// Polling watches on the API's account (they stand in for the API server's watches); what
+/// The feed's watches on the API's account (they stand in for the API server's watches); what
 /// they deliver is copied into the operator's memory, as a watch event would be decoded.
 #[derive(Clone)]
-struct WatchStandIn(PollingWatches);
+struct WatchStandIn(FeedWatches);
 
 impl WatchSource for WatchStandIn {
     fn primary<K: Managed>(
@@ -296,9 +297,10 @@ async fn run(options: Options, durations: Durations) {
     let fake = heap::Api(Box::pin(cluster::in_memory_api())).await;
     // The request log is the benchmark's, not the operator's: it is kept on the API's
     // account, behind `ApiAccount`.
-    let (recorded, recorder) = test_support::api::recording(fake.clone());
+    let (fed, feed) = test_support::feed::feeding(fake);
+    let (recorded, recorder) = test_support::api::recording(fed.clone());
     let client = Client::new(ApiAccount(recorded), "default");
-    let raw = Client::new(ApiAccount(fake), "default");
+    let raw = Client::new(ApiAccount(fed), "default");
     // Connection refused at once: no database work, no DNS wait.
     let database = "postgres://admin:admin@127.0.0.1:9/postgres?sslmode=disable";
     let sites: Vec<String> = (0..options.sites).map(|i| format!("site{i:04}")).collect();
@@ -325,16 +327,16 @@ async fn run(options: Options, durations: Durations) {
         shutdown: Shutdown::new(stopped),
         installed: BTreeSet::from(["Middleware", "SecretProviderClass"]),
     };
-    // Polling goes straight to the in-memory API: it stands for the watches, whose cost is
-    // not the controllers' requests.
-    let watches = WatchStandIn(PollingWatches {
+    // The watches list straight from the in-memory API: their cost is not the controllers'
+    // requests.
+    let watches = WatchStandIn(FeedWatches {
         client: raw.clone(),
-        interval: options.poll,
+        feed,
     });
     let running = team_operator::controllers::start_with(launch, &watches);
     let tasks: Vec<_> = running.drivers.into_iter().map(tokio::spawn).collect();
 
-    let quiet = (options.poll * 3).max(Duration::from_secs(3));
+    let quiet = Duration::from_secs(3);
     let started = Instant::now();
     converge(&raw, &recorder, sites.len(), expected_objects, quiet).await;
     let converge_seconds = started.elapsed().as_secs_f64();
