@@ -1,16 +1,16 @@
-//! What every controller shares: the client, the applier, metrics, the event recorder, the
+//! What every controller shares: the client, the applier, metrics, the event writer, the
 //! settings, and the helpers that turn a reconcile's outcome into status, events and retries.
 
 use super::apply::{Applier, ApplyError, DesiredObject, FIELD_MANAGER, Report};
 use super::conditions::{self, Health};
 use super::error::ReconcileError;
+use super::events::{EventType, EventWriter, Notice};
 use super::kinds::Kind;
 use super::metrics::Metrics;
 use k8s_openapi::NamespaceResourceScope;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, Patch, PatchParams};
-use kube::runtime::events::{Event, EventType, Recorder, Reporter};
 use kube::runtime::reflector::ObjectRef;
 use kube::{Client, Resource, ResourceExt};
 use serde::Serialize;
@@ -51,7 +51,7 @@ pub struct Context {
     pub settings: Settings,
     /// Reads AWS Secrets Manager, when this build and the environment allow it.
     pub aws: Option<std::sync::Arc<dyn crate::controllers::inputs::SecretSource>>,
-    recorder: Recorder,
+    events: EventWriter,
     failures: Mutex<HashMap<String, u32>>,
 }
 
@@ -68,13 +68,9 @@ pub enum StatusShape {
 
 impl Context {
     pub fn new(client: Client, metrics: Metrics, settings: Settings, instance: &str) -> Self {
-        let reporter = Reporter {
-            controller: FIELD_MANAGER.to_string(),
-            instance: Some(instance.to_string()),
-        };
         Self {
             applier: Applier::new(client.clone()),
-            recorder: Recorder::new(client.clone(), reporter),
+            events: EventWriter::new(client.clone(), FIELD_MANAGER, instance),
             client,
             metrics,
             settings,
@@ -179,14 +175,13 @@ impl Context {
             Health::Progressing { reason, message } => (EventType::Normal, reason, message),
             Health::Degraded { reason, message } => (EventType::Warning, reason, message),
         };
-        let event = Event {
+        let notice = Notice {
             type_,
             reason: reason.clone(),
-            note: Some(truncate(message, 1000)),
+            note: truncate(message, 1000),
             action: "Reconcile".into(),
-            secondary: None,
         };
-        if let Err(error) = self.recorder.publish(&event, &object.object_ref(&())).await {
+        if let Err(error) = self.events.publish(&notice, &object.object_ref(&())).await {
             tracing::warn!(error = %error, "cannot publish an event");
         }
     }

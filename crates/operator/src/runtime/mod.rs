@@ -6,6 +6,7 @@ pub mod conditions;
 pub mod context;
 pub mod controller;
 pub mod error;
+pub mod events;
 pub mod generate;
 pub mod http;
 pub mod kinds;
