@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use team_operator::runtime::controller::Managed;
+use team_operator::runtime::controller::{self, Managed};
 use team_operator::runtime::kinds::Kind;
 use team_operator::runtime::watches::WatchSource;
 use test_support::feed::{Change, Feed};
@@ -34,10 +34,7 @@ impl WatchSource for FeedWatches {
         let changes = self
             .feed
             .subscribe(&K::group(&()), &K::plural(&()), namespace);
-        let api: Api<K> = match namespace {
-            Some(ns) => Api::namespaced(self.client.clone(), ns),
-            None => Api::all(self.client.clone()),
-        };
+        let api: Api<K> = controller::api_in(&self.client, namespace);
         let listed = async move {
             api.list(&ListParams::default())
                 .await
@@ -57,10 +54,7 @@ impl WatchSource for FeedWatches {
         let changes = self
             .feed
             .subscribe(&resource.group, &resource.plural, namespace);
-        let api: Api<DynamicObject> = match namespace {
-            Some(ns) => Api::namespaced_with(self.client.clone(), ns, &resource),
-            None => Api::all_with(self.client.clone(), &resource),
-        };
+        let api: Api<DynamicObject> = controller::kind_api_in(&self.client, namespace, kind);
         let listed = async move {
             let params =
                 ListParams::default().labels(&format!("{}={}", MANAGED_BY.0, MANAGED_BY.1));

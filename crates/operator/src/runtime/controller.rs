@@ -13,7 +13,7 @@ use futures::{Stream, StreamExt};
 use k8s_openapi::NamespaceResourceScope;
 use kube::api::Api;
 use kube::api::ObjectMeta;
-use kube::core::{DynamicObject, PartialObjectMeta};
+use kube::core::{ApiResource, DynamicObject, DynamicResourceScope, PartialObjectMeta};
 use kube::runtime::controller::{Action, Config as ControllerConfig, Controller};
 use kube::runtime::reflector::{self, ObjectRef, Store};
 use kube::runtime::{WatchStreamExt, watcher};
@@ -72,19 +72,39 @@ impl Outcome {
 /// Label every object the operator writes carries; owned watches select on it.
 pub const MANAGED_SELECTOR: &str = "app.kubernetes.io/managed-by=team-operator";
 
+/// The Api of `K` in `namespace`, or in every namespace when `None`.
+pub fn api_in<K: Managed>(client: &Client, namespace: Option<&str>) -> Api<K> {
+    match namespace {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    }
+}
+
+/// The Api of the objects of `kind`, as `T` (whole or metadata only), in `namespace` or in
+/// every namespace when `None`.
+pub fn kind_api_in<T>(client: &Client, namespace: Option<&str>, kind: &super::kinds::Kind) -> Api<T>
+where
+    T: Resource<DynamicType = ApiResource, Scope = DynamicResourceScope>,
+{
+    let resource = kind.api_resource();
+    match namespace {
+        Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
+        None => Api::all_with(client.clone(), &resource),
+    }
+}
+
 /// Watch events of `K` in one namespace (or all when `namespace` is None), with back-off on
 /// errors.
 pub fn primary_events<K: Managed>(
     client: &Client,
     namespace: Option<&str>,
 ) -> BoxStream<'static, Result<watcher::Event<K>, watcher::Error>> {
-    let api: Api<K> = match namespace {
-        Some(ns) => Api::namespaced(client.clone(), ns),
-        None => Api::all(client.clone()),
-    };
-    watcher(api, watcher::Config::default().any_semantic())
-        .default_backoff()
-        .boxed()
+    watcher(
+        api_in::<K>(client, namespace),
+        watcher::Config::default().any_semantic(),
+    )
+    .default_backoff()
+    .boxed()
 }
 
 /// Metadata-only watch events of the objects of `kind` that carry our label.
@@ -93,12 +113,8 @@ pub fn owned_metadata_events(
     namespace: Option<&str>,
     kind: &'static super::kinds::Kind,
 ) -> BoxStream<'static, watcher::Event<ObjectMeta>> {
-    let resource = kind.api_resource();
     // An Api of PartialObjectMeta makes metadata-only requests.
-    let api: Api<PartialObjectMeta<DynamicObject>> = match namespace {
-        Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
-        None => Api::all_with(client.clone(), &resource),
-    };
+    let api: Api<PartialObjectMeta<DynamicObject>> = kind_api_in(client, namespace, kind);
     let config = watcher::Config::default()
         .labels(MANAGED_SELECTOR)
         .any_semantic();

@@ -190,17 +190,24 @@ mod tests {
         items
     }
 
-    #[tokio::test]
-    async fn repeats_count_on_the_first_event_and_other_reasons_make_new_ones() {
+    async fn publish(writer: &EventWriter, reason: &str) {
+        writer.publish(&notice(reason), &site()).await.unwrap();
+    }
+
+    /// A writer over an empty in-memory API, after one DatabaseError about the Site.
+    async fn writer_with_one_event() -> (Client, EventWriter) {
         let client = kube_fake_client::ClientBuilder::new()
             .build()
             .await
             .unwrap();
         let writer = EventWriter::new(client.clone(), "team-operator", "pod-1");
-        writer
-            .publish(&notice("DatabaseError"), &site())
-            .await
-            .unwrap();
+        publish(&writer, "DatabaseError").await;
+        (client, writer)
+    }
+
+    #[tokio::test]
+    async fn repeats_count_on_the_first_event_and_other_reasons_make_new_ones() {
+        let (client, writer) = writer_with_one_event().await;
 
         let first = events(&client).await;
         assert_eq!(first.len(), 1);
@@ -213,41 +220,25 @@ mod tests {
         assert_eq!(event.reporting_instance.as_deref(), Some("pod-1"));
         assert!(event.series.is_none());
 
-        writer
-            .publish(&notice("DatabaseError"), &site())
-            .await
-            .unwrap();
-        writer
-            .publish(&notice("DatabaseError"), &site())
-            .await
-            .unwrap();
+        for _ in 0..2 {
+            publish(&writer, "DatabaseError").await;
+        }
         let repeated = events(&client).await;
         assert_eq!(repeated.len(), 1);
         assert_eq!(repeated[0].series.as_ref().map(|s| s.count), Some(3));
 
-        writer.publish(&notice("Ready"), &site()).await.unwrap();
+        publish(&writer, "Ready").await;
         assert_eq!(events(&client).await.len(), 2);
         assert_eq!(writer.remembered(), 2);
     }
 
     #[tokio::test]
     async fn an_old_or_vanished_event_is_not_continued() {
-        let client = kube_fake_client::ClientBuilder::new()
-            .build()
-            .await
-            .unwrap();
-        let writer = EventWriter::new(client.clone(), "team-operator", "pod-1");
-        writer
-            .publish(&notice("DatabaseError"), &site())
-            .await
-            .unwrap();
+        let (client, writer) = writer_with_one_event().await;
         for recent in writer.recent.lock().unwrap().values_mut() {
             recent.last -= SERIES_WINDOW;
         }
-        writer
-            .publish(&notice("DatabaseError"), &site())
-            .await
-            .unwrap();
+        publish(&writer, "DatabaseError").await;
         assert_eq!(events(&client).await.len(), 2);
         assert_eq!(writer.remembered(), 1);
 
@@ -257,10 +248,7 @@ mod tests {
                 .await
                 .unwrap();
         }
-        writer
-            .publish(&notice("DatabaseError"), &site())
-            .await
-            .unwrap();
+        publish(&writer, "DatabaseError").await;
         let fresh = events(&client).await;
         assert_eq!(fresh.len(), 1);
         assert!(fresh[0].series.is_none());

@@ -161,10 +161,7 @@ impl WatchSource for PollingWatches {
         &self,
         namespace: Option<&str>,
     ) -> BoxStream<'static, Result<watcher::Event<K>, watcher::Error>> {
-        let api: Api<K> = match namespace {
-            Some(ns) => Api::namespaced(self.client.clone(), ns),
-            None => Api::all(self.client.clone()),
-        };
+        let api: Api<K> = controller::api_in(&self.client, namespace);
         let interval = self.interval;
         let state: Option<HashMap<String, (String, K)>> = None;
         futures::stream::unfold((api, state), move |(api, seen)| async move {
@@ -216,11 +213,7 @@ impl WatchSource for PollingWatches {
         namespace: Option<&str>,
         kind: &'static Kind,
     ) -> BoxStream<'static, watcher::Event<ObjectMeta>> {
-        let resource = kind.api_resource();
-        let api: Api<DynamicObject> = match namespace {
-            Some(ns) => Api::namespaced_with(self.client.clone(), ns, &resource),
-            None => Api::all_with(self.client.clone(), &resource),
-        };
+        let api: Api<DynamicObject> = controller::kind_api_in(&self.client, namespace, kind);
         let interval = self.interval;
         let state: Option<HashMap<String, ObjectMeta>> = None;
         futures::stream::unfold((api, state), move |(api, seen)| async move {
