@@ -22,7 +22,7 @@ pub mod flightdeck;
 pub mod inputs;
 pub mod labels;
 pub mod meta;
-pub mod names;
+pub use team_api::names;
 pub mod object;
 pub mod package_manager;
 pub mod pod;

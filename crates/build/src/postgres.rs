@@ -123,7 +123,7 @@ pub fn product_url(component: &str, server: &DbServer, schema: &str) -> String {
 /// absent from the vault: keys `username`, `password`, `host`, `port`, `database`, `uri`.
 /// The products then read their password from its `password` key.
 pub fn generated_credentials_secret(component: &str) -> String {
-    names::fit(&format!("{component}-db-credentials"))
+    names::database_credentials_secret(component)
 }
 
 /// Key of the password in [`generated_credentials_secret`].

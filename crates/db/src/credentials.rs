@@ -1,7 +1,8 @@
 //! The operator-owned Secret holding a generated role password and how to connect with it.
 //!
 //! When the product vault has no password key, a password is generated once and kept in the
-//! Secret `<PostgresDatabase name>-db-credentials` with the keys `username`, `password`,
+//! Secret `<PostgresDatabase name>-db-credentials` (shortened like every name that would not
+//! fit, [`team_api::names::database_credentials_secret`]) with the keys `username`, `password`,
 //! `host`, `port`, `database` and `uri`. What to write is returned as data ([`SecretWrite`]);
 //! the controller sends it to the API server, the CLI prints it.
 
@@ -14,8 +15,6 @@ use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use std::collections::BTreeMap;
 
-/// Suffix of the generated Secret's name.
-pub const SECRET_NAME_SUFFIX: &str = "-db-credentials";
 /// Label every object the operator manages carries.
 pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
 pub const MANAGED_BY_VALUE: &str = "team-operator";
@@ -31,7 +30,7 @@ pub const KEY_URI: &str = "uri";
 
 /// Name of the credentials Secret of the PostgresDatabase `name`.
 pub fn secret_name(name: &str) -> String {
-    format!("{name}{SECRET_NAME_SUFFIX}")
+    team_api::names::database_credentials_secret(name)
 }
 
 /// The PostgresDatabase a credentials Secret belongs to.

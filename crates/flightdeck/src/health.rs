@@ -62,9 +62,8 @@ pub fn endpoints(site: &SiteIdentity, overrides: &ServiceUrls) -> Vec<(Product, 
             let base = match overrides.get(&product) {
                 Some(url) => url.clone(),
                 None => format!(
-                    "http://{}-{}.{}.svc.cluster.local",
-                    site.name,
-                    product.service_suffix()?,
+                    "http://{}.{}.svc.cluster.local",
+                    team_api::names::child(&site.name, product.service_suffix()?),
                     site.namespace
                 ),
             };
@@ -279,6 +278,20 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn long_site_names_probe_the_shortened_service_names() {
+        let site = SiteIdentity {
+            name: "s".repeat(63),
+            namespace: "posit-team".into(),
+        };
+        for (product, url) in endpoints(&site, &ServiceUrls::new()) {
+            let host = url.trim_start_matches("http://").split('.').next().unwrap();
+            let service = team_api::names::child(&site.name, product.service_suffix().unwrap());
+            assert_eq!(host, service);
+            assert!(host.len() <= 63, "{host}");
+        }
     }
 
     #[test]

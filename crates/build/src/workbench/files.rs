@@ -260,35 +260,7 @@ fn larger(a: &str, b: &str) -> f64 {
 
 /// A Kubernetes quantity (`2`, `500m`, `1.5`, `4Gi`) as a number; 0 when it is not one.
 pub fn quantity(text: &str) -> f64 {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
-        .unwrap_or(text.len());
-    let (number, suffix) = text.split_at(split);
-    let Ok(number) = number.parse::<f64>() else {
-        return 0.0;
-    };
-    let factor = match suffix {
-        "" => 1.0,
-        "n" => 1e-9,
-        "u" => 1e-6,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        "Ki" => 1024.0,
-        "Mi" => 1024.0 * 1024.0,
-        "Gi" => 1024.0 * 1024.0 * 1024.0,
-        "Ti" => 1024f64.powi(4),
-        "Pi" => 1024f64.powi(5),
-        "Ei" => 1024f64.powi(6),
-        _ => return 0.0,
-    };
-    let value = number * factor;
-    if value.is_finite() { value } else { 0.0 }
+    team_api::quantity::amount(text).unwrap_or(0.0)
 }
 
 /// `workbench-session-ini-config`: key=value files read by sessions.

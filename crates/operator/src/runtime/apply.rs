@@ -13,6 +13,8 @@
 //!   version is the one last written or checked is current without a request, and stale
 //!   objects are found without listing. Elsewhere the API server is asked.
 
+use super::adopt;
+pub use super::containment::contains;
 use super::kinds::Kind;
 use super::owned::{ObjectKey, OwnedObjects, equality_selector};
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
@@ -211,6 +213,7 @@ impl Applier {
                 report.unchanged += 1;
                 return Ok(());
             }
+            self.take_over(&api, &identity, &live_value).await?;
             let written = self
                 .server_side_apply(&api, &identity, desired, &hash)
                 .await?;
@@ -228,6 +231,33 @@ impl Applier {
             report.created += 1;
         }
         Ok(())
+    }
+
+    /// Makes the fields another writer of ours left (the Go operator) our own, so that the
+    /// apply that follows removes those we no longer set (see [`super::adopt`]).
+    async fn take_over(
+        &self,
+        api: &Api<DynamicObject>,
+        identity: &Identity,
+        live: &Value,
+    ) -> Result<(), ApplyError> {
+        let Some(fields) =
+            adopt::adopted_managed_fields(live, FIELD_MANAGER, &identity.kind.api_version())
+        else {
+            return Ok(());
+        };
+        let version = live
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        api.patch(
+            &identity.name,
+            &PatchParams::default(),
+            &Patch::Json::<()>(adopt::patch(version, fields)),
+        )
+        .await
+        .map(|_| ())
+        .map_err(|source| identity.api_error(source))
     }
 
     /// Returns the resource version written.
@@ -490,52 +520,10 @@ pub fn content_hash(object: &Value) -> String {
     team_config::hash::sha256_hex_bytes(&bytes)
 }
 
-/// True when every field of `wanted` is present in `live` with the same value. Lists must
-/// have the same length; numbers compare by value.
-pub fn contains(live: &Value, wanted: &Value) -> bool {
-    match (live, wanted) {
-        (Value::Object(live), Value::Object(wanted)) => wanted.iter().all(|(key, value)| {
-            live.get(key).is_some_and(|l| contains(l, value)) || is_empty(value)
-        }),
-        (Value::Array(live), Value::Array(wanted)) => {
-            live.len() == wanted.len() && live.iter().zip(wanted).all(|(l, w)| contains(l, w))
-        }
-        (Value::Number(live), Value::Number(wanted)) => live.as_f64() == wanted.as_f64(),
-        (live, wanted) => live == wanted,
-    }
-}
-
-/// Empty maps and lists are dropped by the API server; their absence is a match.
-fn is_empty(value: &Value) -> bool {
-    match value {
-        Value::Object(map) => map.is_empty(),
-        Value::Array(items) => items.is_empty(),
-        Value::Null => true,
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn containment_ignores_server_added_fields() {
-        let live = json!({"spec": {"replicas": 1, "strategy": {"type": "RollingUpdate"},
-            "template": {"spec": {"containers": [{"name": "a", "image": "x", "terminationMessagePath": "/dev/termination-log"}]}}}});
-        let wanted = json!({"spec": {"replicas": 1, "template": {"spec": {"containers": [{"name": "a", "image": "x"}]}}}});
-        assert!(contains(&live, &wanted));
-    }
-
-    #[test]
-    fn containment_sees_edits_and_removed_items() {
-        let live = json!({"data": {"a": "1"}, "list": [1, 2]});
-        assert!(!contains(&live, &json!({"data": {"a": "2"}})));
-        assert!(!contains(&live, &json!({"data": {"b": "1"}})));
-        assert!(!contains(&live, &json!({"list": [1]})));
-        assert!(contains(&live, &json!({"list": [1.0, 2], "empty": {}})));
-    }
 
     #[test]
     fn hashes_follow_content() {

@@ -130,7 +130,7 @@ impl Elector {
 
     /// Waits until this candidate leads, then renews in the background. The returned receiver
     /// turns `false` when leadership is lost (renewals failed for longer than the renew
-    /// deadline); the process should then stop writing and exit.
+    /// deadline); the controllers must then stop writing.
     pub async fn lead(self) -> watch::Receiver<bool> {
         loop {
             match self.try_acquire_or_renew(Timestamp::now()).await {

@@ -1,8 +1,10 @@
 //! The running operator's machinery, independent of what each controller builds: applying
 //! and pruning objects, conditions, errors, leader election, metrics and health endpoints.
 
+pub mod adopt;
 pub mod apply;
 pub mod conditions;
+pub mod containment;
 pub mod context;
 pub mod controller;
 pub mod error;

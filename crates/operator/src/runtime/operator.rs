@@ -54,10 +54,15 @@ impl Shutdown {
 }
 
 /// Runs the operator until a signal stops it. Errors are one line for the user.
+///
+/// With leader election the controllers run only while this replica holds the Lease (a
+/// term). A leader that cannot renew in time (the API server restarting, a network
+/// partition) stops its controllers and stands by again instead of exiting, so it resumes
+/// when the API server is back, whether or not another replica led in between.
 pub async fn run(
     options: RunOptions,
     logging: Logging,
-    start: impl FnOnce(Launch) -> Running,
+    start: impl Fn(Launch) -> Running,
 ) -> Result<(), String> {
     let scope = options.scope(std::env::var("WATCH_NAMESPACES").ok().as_deref());
     let environment = options.environment(|name| std::env::var(name).ok());
@@ -93,60 +98,81 @@ pub async fn run(
             Timing::default(),
         )
     });
-    // A standby is ready (it serves), it just does not write.
-    endpoints.set_ready(elector.is_some());
-    let leadership = match &elector {
-        Some(elector) => {
-            tokio::select! {
-                lead = elector.clone().lead() => Some(lead),
-                () = shutdown.requested() => return finish(server).await,
-            }
-        }
-        None => None,
-    };
-    metrics.leader.set(1);
-
     let settings = Settings::new(environment, options.resync());
     let installed = installed_optional_kinds(&client, &scope).await;
-    let mut context = Context::new(client, metrics, settings, &identity);
+    let mut context = Context::new(client, metrics.clone(), settings, &identity);
     match crate::controllers::aws::AwsSecrets::new(&context.settings.environment.aws_region) {
         Ok(aws) => context.aws = Some(Arc::new(aws)),
         Err(error) => tracing::warn!(error = %error, "AWS Secrets Manager cannot be read"),
     }
     let context = Arc::new(context);
-    let running = start(Launch {
-        context,
-        scope,
-        concurrency: options.concurrency,
-        shutdown: shutdown.clone(),
-        installed,
-    });
-    endpoints.set_ready(false);
-    let ready = endpoints.clone();
-    tokio::spawn(async move {
-        join_all(running.synced).await;
-        ready.set_ready(true);
-        tracing::info!("caches synced, reconciling");
-    });
-    let drivers = join_all(running.drivers);
-    let outcome = match leadership {
-        Some(mut lead) => tokio::select! {
-            _ = drivers => Ok(()),
-            _ = lead.wait_for(|leading| !*leading) => Err("lost the leader lease; exiting so a new leader takes over".to_string()),
-        },
-        None => {
-            drivers.await;
-            Ok(())
+
+    loop {
+        // A standby is ready (it serves), it just does not write.
+        endpoints.set_ready(elector.is_some());
+        let leadership = match &elector {
+            Some(elector) => {
+                tokio::select! {
+                    lead = elector.clone().lead() => Some(lead),
+                    () = shutdown.requested() => break,
+                }
+            }
+            None => None,
+        };
+        metrics.leader.set(1);
+        let (end_term, term_ended) = watch::channel(false);
+        let running = start(Launch {
+            context: context.clone(),
+            scope: scope.clone(),
+            concurrency: options.concurrency,
+            shutdown: Shutdown(term_ended),
+            installed: installed.clone(),
+        });
+        endpoints.set_ready(false);
+        let ready = endpoints.clone();
+        let synced = join_all(running.synced);
+        tokio::spawn(async move {
+            synced.await;
+            ready.set_ready(true);
+            tracing::info!("caches synced, reconciling");
+        });
+        let drivers = join_all(running.drivers);
+        tokio::pin!(drivers);
+        let lost = async {
+            match leadership {
+                Some(mut lead) => drop(lead.wait_for(|leading| !*leading).await),
+                None => std::future::pending().await,
+            }
+        };
+        let end = tokio::select! {
+            () = shutdown.requested() => Term::Shutdown,
+            () = lost => Term::LeaseLost,
+            _ = &mut drivers => Term::Shutdown,
+        };
+        let _ = end_term.send(true);
+        drivers.await;
+        metrics.leader.set(0);
+        match end {
+            Term::LeaseLost => {
+                tracing::warn!("lost the leader lease; controllers stopped, standing by");
+            }
+            Term::Shutdown => {
+                if let Some(elector) = &elector
+                    && let Err(error) = elector.release().await
+                {
+                    tracing::warn!(error = %error, "cannot release the leader lease");
+                }
+                break;
+            }
         }
-    };
-    if let Some(elector) = elector
-        && outcome.is_ok()
-        && let Err(error) = elector.release().await
-    {
-        tracing::warn!(error = %error, "cannot release the leader lease");
     }
-    outcome?;
     finish(server).await
+}
+
+/// How a term of leadership ended.
+enum Term {
+    Shutdown,
+    LeaseLost,
 }
 
 async fn finish(server: tokio::task::JoinHandle<std::io::Result<()>>) -> Result<(), String> {

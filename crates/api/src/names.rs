@@ -7,7 +7,20 @@
 //! inserted before the suffix (`<site prefix>-<hash>-connect`). Names that fit are never
 //! changed, so only names that could not exist before are affected.
 
-use team_config::hash::sha256_hex;
+use sha2::{Digest, Sha256};
+
+/// The credentials Secret the PostgresDatabase `database_resource` is given (by the database
+/// controller, read by the product's pods): `<name>-db-credentials`, shortened to fit.
+pub fn database_credentials_secret(database_resource: &str) -> String {
+    fit(&format!("{database_resource}-db-credentials"))
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
 
 /// Longest object name or label value the operator produces.
 pub const MAX_NAME: usize = 63;
@@ -147,6 +160,21 @@ mod tests {
                 assert!(!name.contains("--"), "{name}");
             }
         }
+    }
+
+    #[test]
+    fn credentials_secrets_fit_and_keep_short_names() {
+        assert_eq!(
+            database_credentials_secret("main-connect"),
+            "main-connect-db-credentials"
+        );
+        let long = child(&"s".repeat(63), "connect");
+        let secret = database_credentials_secret(&long);
+        assert!(secret.len() <= MAX_NAME, "{secret}");
+        assert_ne!(
+            secret,
+            database_credentials_secret(&child(&"t".repeat(63), "connect"))
+        );
     }
 
     #[test]
