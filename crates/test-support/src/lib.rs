@@ -6,6 +6,7 @@
 //! skipped.
 
 pub mod api;
+pub mod control_plane;
 pub mod feed;
 
 use std::path::{Path, PathBuf};

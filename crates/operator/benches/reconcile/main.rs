@@ -4,7 +4,8 @@
 //!
 //! `cargo bench -p team-operator --bench reconcile -- --sites 200` prints, as its last line,
 //! one JSON object. Options: `--example FILE` (default minimal.yaml), `--resync-seconds S`
-//! (default 30).
+//! (default 30), `--real` (the operator process against a real API server instead, see
+//! `real.rs`).
 //!
 //! The controllers' watches are fed by the in-memory API's change feed (see
 //! `feed_watches.rs`): a list, then each accepted write, as an API server's watch would.
@@ -28,8 +29,14 @@
 #[path = "../../tests/cluster/mod.rs"]
 #[allow(unused_imports)]
 mod cluster;
+#[path = "../../tests/common/mod.rs"]
+mod common;
 mod feed_watches;
 mod heap;
+#[path = "../../tests/real/mod.rs"]
+mod real;
+#[path = "real.rs"]
+mod real_api;
 
 #[global_allocator]
 static ALLOCATOR: heap::CountingAllocator = heap::CountingAllocator;
@@ -67,6 +74,7 @@ struct Options {
     sites: usize,
     example: String,
     resync: Duration,
+    real: bool,
 }
 
 fn options() -> Options {
@@ -74,6 +82,7 @@ fn options() -> Options {
         sites: 200,
         example: "minimal.yaml".into(),
         resync: Duration::from_secs(30),
+        real: false,
     };
     let mut args = std::env::args().skip(1);
     let number = |value: Option<String>, flag: &str| -> u64 {
@@ -85,6 +94,7 @@ fn options() -> Options {
         match arg.as_str() {
             "--sites" => options.sites = number(args.next(), "--sites") as usize,
             "--example" => options.example = args.next().expect("--example takes a file name"),
+            "--real" => options.real = true,
             "--resync-seconds" => {
                 options.resync = Duration::from_secs(number(args.next(), "--resync-seconds"))
             }
@@ -198,8 +208,9 @@ fn is_event(call: &Call) -> bool {
     call.resource == "events"
 }
 
-/// How many objects `render` makes of one Site's documents.
-fn rendered_objects(documents: &[Value]) -> usize {
+/// How many objects `render` makes of one Site's documents (of the kinds a cluster without
+/// other projects' CRDs serves, unless `optional`).
+fn rendered_objects(documents: &[Value], optional: bool) -> usize {
     let resources: Vec<Resource> = documents
         .iter()
         .filter_map(|doc| match doc["kind"].as_str() {
@@ -215,6 +226,15 @@ fn rendered_objects(documents: &[Value]) -> usize {
     team_build::render::render(&resources, cluster::NS, &team_build::Environment::default())
         .expect("the example renders")
         .objects()
+        .filter(|desired| {
+            let object = desired.object.to_value();
+            optional
+                || !Kind::lookup(
+                    object["apiVersion"].as_str().unwrap_or_default(),
+                    object["kind"].as_str().unwrap_or_default(),
+                )
+                .is_some_and(|kind| kind.optional)
+        })
         .count()
 }
 
@@ -278,6 +298,25 @@ fn peak_rss_mib() -> f64 {
 
 fn main() {
     let options = options();
+    if options.real {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let database = "postgres://admin:admin@127.0.0.1:9/postgres?sslmode=disable";
+        let documents = cluster::example_with_database(&options.example, "site0000", database);
+        let per_site = rendered_objects(&documents, false);
+        let report = runtime.block_on(real_api::run(
+            options.sites,
+            &options.example,
+            options.resync,
+            per_site,
+        ));
+        println!("{report}");
+        return;
+    }
     let durations = Durations::default();
     let filter =
         Targets::new().with_target("team_operator::runtime::controller", tracing::Level::DEBUG);
@@ -307,7 +346,7 @@ async fn run(options: Options, durations: Durations) {
     let mut expected_objects = 0;
     for site in &sites {
         let documents = cluster::example_with_database(&options.example, site, database);
-        expected_objects += rendered_objects(&documents);
+        expected_objects += rendered_objects(&documents, true);
         cluster::create(&raw, &documents).await;
     }
 

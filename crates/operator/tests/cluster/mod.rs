@@ -85,13 +85,19 @@ pub fn example(file: &str, site: &str) -> Vec<Value> {
 /// The documents of an example, with the Site renamed to `site` and the main database URL
 /// set to `database_url`.
 pub fn example_with_database(file: &str, site: &str, database_url: &str) -> Vec<Value> {
+    example_in(NS, file, site, database_url)
+}
+
+/// The documents of an example in `namespace`, with the Site renamed to `site`, its Secrets
+/// prefixed with it, and the main database URL set to `database_url`.
+pub fn example_in(namespace: &str, file: &str, site: &str, database_url: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(test_support::workspace_root().join("examples").join(file))
         .unwrap();
     team_api::manifest::documents(&text)
         .unwrap()
         .into_iter()
         .map(|(_, mut doc)| {
-            doc["metadata"]["namespace"] = json!(NS);
+            doc["metadata"]["namespace"] = json!(namespace);
             if doc["kind"] == "Site" {
                 doc["metadata"]["name"] = json!(site);
             }
@@ -164,6 +170,11 @@ pub async fn in_memory_api() -> Client {
 
 /// Creates the documents in the test namespace as a user would (`kubectl create`).
 pub async fn create(client: &Client, documents: &[Value]) {
+    create_in(client, NS, documents).await
+}
+
+/// Creates the documents in `namespace` as a user would (`kubectl create`).
+pub async fn create_in(client: &Client, namespace: &str, documents: &[Value]) {
     for doc in documents {
         let kind = Kind::lookup(
             doc["apiVersion"].as_str().unwrap(),
@@ -171,9 +182,11 @@ pub async fn create(client: &Client, documents: &[Value]) {
         )
         .expect("a kind the operator knows");
         let api: Api<DynamicObject> =
-            Api::namespaced_with(client.clone(), NS, &kind.api_resource());
+            Api::namespaced_with(client.clone(), namespace, &kind.api_resource());
         let object: DynamicObject = serde_json::from_value(doc.clone()).unwrap();
-        api.create(&PostParams::default(), &object).await.unwrap();
+        api.create(&PostParams::default(), &object)
+            .await
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", doc["metadata"]["name"]));
     }
 }
 
@@ -246,120 +259,29 @@ impl Cluster {
 
     /// Every object the operator manages in the namespace, as JSON, by `Kind/name`.
     pub async fn managed_objects(&self) -> BTreeMap<String, Value> {
-        let mut out = BTreeMap::new();
-        for kind in ALL
-            .iter()
-            .filter(|k| k.kind != "Lease" && k.kind != "Event")
-        {
-            let api: Api<DynamicObject> = if kind.namespaced {
-                Api::namespaced_with(self.raw.clone(), NS, &kind.api_resource())
-            } else {
-                Api::all_with(self.raw.clone(), &kind.api_resource())
-            };
-            let Ok(list) = api
-                .list(&ListParams::default().labels("app.kubernetes.io/managed-by=team-operator"))
-                .await
-            else {
-                continue;
-            };
-            for item in list.items {
-                let mut value = serde_json::to_value(&item).unwrap();
-                value["kind"] = json!(kind.kind);
-                out.insert(format!("{}/{}", kind.kind, item.name_any()), value);
-            }
-        }
-        out
+        managed_objects(&self.raw, NS).await
     }
 
     /// Marks every Deployment and StatefulSet as rolled out with all replicas available, as
     /// the Kubernetes controllers would once the pods run.
     pub async fn mark_workloads_available(&self) {
-        let deployments: Api<Deployment> = self.api();
-        for d in deployments
-            .list(&ListParams::default())
-            .await
-            .unwrap()
-            .items
-        {
-            let replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-            let status = json!({"status": {"observedGeneration": d.metadata.generation, "replicas": replicas,
-                "updatedReplicas": replicas, "availableReplicas": replicas, "readyReplicas": replicas}});
-            deployments
-                .patch_status(
-                    &d.name_any(),
-                    &PatchParams::default(),
-                    &Patch::Merge(&status),
-                )
-                .await
-                .unwrap();
-        }
-        let sets: Api<StatefulSet> = self.api();
-        for s in sets.list(&ListParams::default()).await.unwrap().items {
-            let replicas = s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-            let status = json!({"status": {"observedGeneration": s.metadata.generation, "replicas": replicas,
-                "updatedReplicas": replicas, "availableReplicas": replicas, "readyReplicas": replicas}});
-            sets.patch_status(
-                &s.name_any(),
-                &PatchParams::default(),
-                &Patch::Merge(&status),
-            )
-            .await
-            .unwrap();
-        }
-    }
-
-    /// A condition of a resource of ours, as JSON.
-    async fn condition<K>(&self, name: &str, condition: &str) -> Option<Value>
-    where
-        K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
-            + Clone
-            + serde::de::DeserializeOwned
-            + serde::Serialize
-            + std::fmt::Debug,
-    {
-        let live = self.api::<K>().get_opt(name).await.ok()??;
-        let value = serde_json::to_value(live).unwrap();
-        value["status"]["conditions"]
-            .as_array()?
-            .iter()
-            .find(|c| c["type"] == condition)
-            .cloned()
+        mark_workloads_available(&self.raw, NS).await
     }
 
     /// The Ready condition of a resource of ours: (status, reason, message).
     pub async fn ready<K>(&self, name: &str) -> Option<(String, String, String)>
     where
-        K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
-            + Clone
-            + serde::de::DeserializeOwned
-            + serde::Serialize
-            + std::fmt::Debug,
+        K: Namespaced,
     {
-        let ready = self.condition::<K>(name, "Ready").await?;
-        Some((
-            ready["status"].as_str()?.to_string(),
-            ready["reason"].as_str()?.to_string(),
-            ready["message"].as_str()?.to_string(),
-        ))
+        ready_in::<K>(&self.raw, NS, name).await
     }
 
     /// The Degraded condition's (reason, message) when it is True.
     pub async fn degraded<K>(&self, name: &str) -> Option<(String, String)>
     where
-        K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
-            + Clone
-            + serde::de::DeserializeOwned
-            + serde::Serialize
-            + std::fmt::Debug,
+        K: Namespaced,
     {
-        let degraded = self
-            .condition::<K>(name, "Degraded")
-            .await
-            .filter(|c| c["status"] == "True")?;
-        Some((
-            degraded["reason"].as_str()?.to_string(),
-            degraded["message"].as_str()?.to_string(),
-        ))
+        degraded_in::<K>(&self.raw, NS, name).await
     }
 
     pub async fn stop(mut self) {
@@ -423,4 +345,165 @@ where
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Marks every Deployment and StatefulSet in `namespace` as rolled out with all replicas
+/// available, as the Kubernetes controllers would once the pods run.
+pub async fn mark_workloads_available(client: &Client, namespace: &str) {
+    let deployments: Api<Deployment> = Api::namespaced(client.clone(), namespace);
+    for d in deployments
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+    {
+        let replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+        mark_available(&deployments, &d.name_any(), d.metadata.generation, replicas).await;
+    }
+    let sets: Api<StatefulSet> = Api::namespaced(client.clone(), namespace);
+    for s in sets.list(&ListParams::default()).await.unwrap().items {
+        let replicas = s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+        mark_available(&sets, &s.name_any(), s.metadata.generation, replicas).await;
+    }
+}
+
+async fn mark_available<K>(api: &Api<K>, name: &str, generation: Option<i64>, replicas: i32)
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let status = json!({"status": {"observedGeneration": generation, "replicas": replicas,
+        "updatedReplicas": replicas, "availableReplicas": replicas, "readyReplicas": replicas}});
+    api.patch_status(name, &PatchParams::default(), &Patch::Merge(&status))
+        .await
+        .unwrap();
+}
+
+/// Every object the operator manages in `namespace` (and cluster-scoped ones), as JSON, by
+/// `Kind/name`.
+pub async fn managed_objects(client: &Client, namespace: &str) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    for kind in ALL
+        .iter()
+        .filter(|k| k.kind != "Lease" && k.kind != "Event")
+    {
+        let api: Api<DynamicObject> = if kind.namespaced {
+            Api::namespaced_with(client.clone(), namespace, &kind.api_resource())
+        } else {
+            Api::all_with(client.clone(), &kind.api_resource())
+        };
+        let Ok(list) = api
+            .list(&ListParams::default().labels("app.kubernetes.io/managed-by=team-operator"))
+            .await
+        else {
+            continue;
+        };
+        for item in list.items {
+            let mut value = serde_json::to_value(&item).unwrap();
+            value["kind"] = json!(kind.kind);
+            value["apiVersion"] = json!(kind.api_version());
+            out.insert(format!("{}/{}", kind.kind, item.name_any()), value);
+        }
+    }
+    out
+}
+
+/// What `render` prints for the Site as it is stored in `namespace` (with its uid, so owner
+/// references match), from the Secrets among `documents`.
+pub async fn rendered_in(
+    client: &Client,
+    namespace: &str,
+    documents: &[Value],
+    site: &str,
+) -> Vec<Value> {
+    use team_api::manifest::Resource;
+    let live_site = Api::<Site>::namespaced(client.clone(), namespace)
+        .get(site)
+        .await
+        .unwrap();
+    let mut resources = vec![Resource::Site(Box::new(live_site))];
+    for doc in documents.iter().filter(|d| d["kind"] == "Secret") {
+        resources.push(Resource::Secret(Box::new(
+            serde_json::from_value(doc.clone()).unwrap(),
+        )));
+    }
+    let rendered =
+        team_build::render::render(&resources, namespace, &team_build::Environment::default())
+            .unwrap_or_else(|e| panic!("render failed: {e:?}"));
+    rendered.objects().map(|d| d.object.to_value()).collect()
+}
+
+/// A condition of a resource of ours in `namespace`, as JSON.
+pub async fn condition_in<K>(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+    condition: &str,
+) -> Option<Value>
+where
+    K: Namespaced,
+{
+    let live = Api::<K>::namespaced(client.clone(), namespace)
+        .get_opt(name)
+        .await
+        .ok()??;
+    let value = serde_json::to_value(live).unwrap();
+    value["status"]["conditions"]
+        .as_array()?
+        .iter()
+        .find(|c| c["type"] == condition)
+        .cloned()
+}
+
+/// The Ready condition of a resource of ours in `namespace`: (status, reason, message).
+pub async fn ready_in<K>(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+) -> Option<(String, String, String)>
+where
+    K: Namespaced,
+{
+    let ready = condition_in::<K>(client, namespace, name, "Ready").await?;
+    Some((
+        ready["status"].as_str()?.to_string(),
+        ready["reason"].as_str()?.to_string(),
+        ready["message"].as_str()?.to_string(),
+    ))
+}
+
+/// The Degraded condition's (reason, message) in `namespace`, when it is True.
+pub async fn degraded_in<K>(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+) -> Option<(String, String)>
+where
+    K: Namespaced,
+{
+    let degraded = condition_in::<K>(client, namespace, name, "Degraded")
+        .await
+        .filter(|c| c["status"] == "True")?;
+    Some((
+        degraded["reason"].as_str()?.to_string(),
+        degraded["message"].as_str()?.to_string(),
+    ))
+}
+
+/// A namespaced kind read as typed objects and as JSON.
+pub trait Namespaced:
+    kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+    + Clone
+    + serde::de::DeserializeOwned
+    + serde::Serialize
+    + std::fmt::Debug
+{
+}
+
+impl<K> Namespaced for K where
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + serde::de::DeserializeOwned
+        + serde::Serialize
+        + std::fmt::Debug
+{
 }
