@@ -321,3 +321,38 @@ async fn generated_values_replace_the_placeholders_at_creation() {
     assert_eq!(values["token"].len(), 32);
     assert!(values["token"].chars().all(|c| c.is_ascii_hexdigit()));
 }
+
+#[tokio::test]
+async fn a_kind_that_is_not_installed_is_asked_about_once() {
+    let (client, recorder) = test_support::api::recording(client().await);
+    let applier = Applier::new(client.clone());
+    let middleware = DesiredObject::apply(json!({
+        "apiVersion": "traefik.io/v1alpha1", "kind": "Middleware",
+        "metadata": {"name": "main-connect-forward", "namespace": NS,
+            "labels": {"app.kubernetes.io/managed-by": "team-operator"},
+            "ownerReferences": owner_ref()},
+        "spec": {}
+    }));
+    let desired = vec![config_map("a", "1"), middleware];
+    let optional = Kind::lookup("traefik.io/v1alpha1", "Middleware").unwrap();
+    let mut pruned = kinds(&["ConfigMap"]);
+    pruned.push(optional);
+    for pass in 0..2 {
+        recorder.clear();
+        let report = applier.apply_all(&desired).await.unwrap();
+        applier
+            .prune(OWNER_UID, NS, SELECTOR, &pruned, &desired)
+            .await
+            .unwrap();
+        assert_eq!(
+            report.skipped,
+            [format!("Middleware/{NS}/main-connect-forward")]
+        );
+        let asked = recorder
+            .calls()
+            .iter()
+            .filter(|c| c.resource == "middlewares")
+            .count();
+        assert_eq!(asked, if pass == 0 { 2 } else { 0 }, "pass {pass}");
+    }
+}

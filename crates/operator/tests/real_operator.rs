@@ -718,3 +718,27 @@ async fn changing_a_referenced_secret_rolls_the_pods_that_use_it() {
     .await;
     scene.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_identity_without_the_charts_rbac_is_told_what_is_missing() {
+    let real = real::real().await;
+    let nobody = real
+        .plane
+        .kubeconfig_for(&real::unique("someone-without-rbac"), &[]);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_team-operator"))
+        .args(["run", "--watch-namespace", "posit-team"])
+        .args([
+            "--http-address",
+            &format!("127.0.0.1:{}", real::free_port()),
+        ])
+        .env("KUBECONFIG", &nobody)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("may not list") && stderr.contains("namespace posit-team"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}

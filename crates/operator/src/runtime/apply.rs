@@ -138,6 +138,9 @@ impl std::error::Error for ApplyError {}
 pub struct Applier {
     client: Client,
     owned: Arc<OwnedObjects>,
+    /// Optional kinds the API server answered 404 for: not asked again (their watches are
+    /// set up at start, so installing one takes a restart of the operator anyway).
+    not_installed: Arc<std::sync::RwLock<BTreeSet<&'static str>>>,
 }
 
 impl Applier {
@@ -145,6 +148,17 @@ impl Applier {
         Self {
             client,
             owned: Arc::default(),
+            not_installed: Arc::default(),
+        }
+    }
+
+    fn installed(&self, kind: &Kind) -> bool {
+        !kind.optional || !self.not_installed.read().unwrap().contains(kind.kind)
+    }
+
+    fn learn_not_installed(&self, kind: &'static Kind) {
+        if kind.optional {
+            self.not_installed.write().unwrap().insert(kind.kind);
         }
     }
 
@@ -172,9 +186,9 @@ impl Applier {
                 Err(ApplyError::MissingApi(_))
                     if Identity::of(&object.object)?.kind.best_effort =>
                 {
-                    report
-                        .skipped
-                        .push(Identity::of(&object.object)?.to_string());
+                    let identity = Identity::of(&object.object)?;
+                    self.learn_not_installed(identity.kind);
+                    report.skipped.push(identity.to_string());
                 }
                 other => other?,
             }
@@ -188,6 +202,9 @@ impl Applier {
         report: &mut Report,
     ) -> Result<(), ApplyError> {
         let identity = Identity::of(&desired.object)?;
+        if !self.installed(identity.kind) {
+            return Err(identity.missing_api());
+        }
         let key = identity.key();
         let hash = content_hash(&desired.object);
         if self.known_current(&key, desired.policy, &hash) {
@@ -316,7 +333,7 @@ impl Applier {
             .map(|i| (i.kind.kind.to_string(), i.name))
             .collect();
         let mut deleted = 0;
-        for kind in kinds {
+        for kind in kinds.iter().filter(|kind| self.installed(kind)) {
             let candidates = self
                 .prune_candidates(kind, namespace, owner_uid, selector)
                 .await?;
@@ -366,6 +383,7 @@ impl Applier {
         let listed = match api.list(&ListParams::default().labels(selector)).await {
             Ok(list) => list,
             Err(KubeError::Api(status)) if status.code == 404 && kind.optional => {
+                self.learn_not_installed(kind);
                 return Ok(Vec::new());
             }
             Err(source) => {
@@ -436,10 +454,14 @@ impl Identity {
         ObjectKey::new(self.kind, &self.namespace, &self.name)
     }
 
+    fn missing_api(&self) -> ApplyError {
+        ApplyError::MissingApi(format!("{} ({})", self.kind.kind, self.kind.api_version()))
+    }
+
     fn api_error(&self, source: KubeError) -> ApplyError {
         match &source {
             KubeError::Api(status) if status.code == 404 && self.kind.optional => {
-                ApplyError::MissingApi(format!("{} ({})", self.kind.kind, self.kind.api_version()))
+                self.missing_api()
             }
             _ => ApplyError::Api {
                 object: self.to_string(),
