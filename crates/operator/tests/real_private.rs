@@ -49,7 +49,10 @@ async fn the_operator_rides_out_an_api_server_restart_in_the_middle_of_a_reconci
         (!list.items.is_empty()).then_some(())
     })
     .await;
+    let before = scene.real.plane.audit_mark();
     scene.real.plane.restart_apiserver();
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    scene.excused.push((before, scene.real.plane.audit_mark()));
     scene.converged(&site, &documents).await;
     ready(&scene, &site).await;
     assert!(scene.operator().running(), "the operator exited");

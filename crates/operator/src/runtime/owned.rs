@@ -223,6 +223,20 @@ impl OwnedObjects {
         };
     }
 
+    /// True when `meta` is the object exactly as the applier last wrote or checked it: the
+    /// echo of the operator's own write, which tells its owner nothing new.
+    pub fn is_own_write(&self, kind: &'static Kind, meta: &ObjectMeta) -> bool {
+        let key = ObjectKey::new(
+            kind,
+            meta.namespace.as_deref().unwrap_or(""),
+            meta.name.as_deref().unwrap_or(""),
+        );
+        let state = self.state.read().expect("cache lock");
+        meta.resource_version
+            .as_deref()
+            .is_some_and(|version| state.verified.get(&key).map(|v| &**v) == Some(version))
+    }
+
     /// True when the watch shows the object at the resource version the applier last wrote
     /// or checked, and carrying `hash` as its applied hash (any version when `hash` is
     /// `None`: the object only needs to exist).
@@ -453,6 +467,23 @@ mod tests {
         assert!(summary.applied("abc"));
         assert!(!summary.applied("abd"));
         assert!(!Summary::of(&meta("b", "1", "u1", &[]), |uid: &str| uid.into()).applied("abc"));
+    }
+
+    #[test]
+    fn only_the_version_the_applier_wrote_is_its_own_write() {
+        let cache = OwnedObjects::default();
+        let configmap = kind("ConfigMap");
+        let object = meta("a", "7", "u1", &[]);
+        assert!(!cache.is_own_write(configmap, &object), "never written");
+        cache.remember(ObjectKey::new(configmap, "ns", "a"), Some("7".into()));
+        assert!(cache.is_own_write(configmap, &object));
+        let mut edited = object.clone();
+        edited.resource_version = Some("8".into());
+        assert!(
+            !cache.is_own_write(configmap, &edited),
+            "someone else's change"
+        );
+        assert!(!cache.is_own_write(kind("Secret"), &object), "another kind");
     }
 
     #[test]

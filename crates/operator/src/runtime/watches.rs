@@ -121,6 +121,10 @@ impl OwnedWatches {
                     .for_each(move |event| {
                         cache.observe(kind, scope.as_deref(), &event);
                         let touched = match event {
+                            // The echo of our own write: the owner's reconcile that made it
+                            // knows already, and retriggering it would let a busy operator's
+                            // own writes crowd out resources not yet reconciled.
+                            watcher::Event::Apply(meta) if cache.is_own_write(kind, &meta) => None,
                             watcher::Event::Apply(meta)
                             | watcher::Event::InitApply(meta)
                             | watcher::Event::Delete(meta) => Some(Arc::new(owner_part(meta))),
