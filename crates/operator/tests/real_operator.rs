@@ -23,6 +23,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 use team_api::{Connect, Flightdeck, PostgresDatabase, Site};
 use team_build::object::SECRETS_DIGEST_ANNOTATION;
+use team_operator::runtime::adopt;
 use team_operator::runtime::apply::{APPLIED_HASH_ANNOTATION, KEEP_ANNOTATION, contains};
 use team_operator::runtime::kinds::Kind;
 
@@ -389,15 +390,6 @@ async fn a_postgres_database_is_dropped_on_deletion_only_with_teardown_drop() {
 /// A value the Go operator set and this operator does not.
 const GO_ONLY_ANNOTATION: &str = "posit.team/written-by-the-go-operator";
 
-/// Adds every field of the field set `other` to `into`.
-fn union(into: &mut Value, other: &Value) {
-    if let (Some(into), Some(other)) = (into.as_object_mut(), other.as_object()) {
-        for (key, value) in other {
-            union(into.entry(key.clone()).or_insert_with(|| json!({})), value);
-        }
-    }
-}
-
 /// `live` as the Go operator leaves it: the same content, without our applied-state
 /// annotation, with a field we never set (an annotation, and a key in ConfigMaps), and every
 /// field owned by the Go operator's manager through `Update`, as controller-runtime's create
@@ -411,11 +403,11 @@ fn as_the_go_operator_left_it(live: &Value, manager: &str) -> Value {
         json!({"f:metadata": {"f:annotations": {format!("f:{GO_ONLY_ANNOTATION}"): {}}}});
     if left["kind"] == "ConfigMap" {
         left["data"]["go-only.conf"] = json!("stale");
-        union(&mut fields, &json!({"f:data": {"f:go-only.conf": {}}}));
+        adopt::union(&mut fields, &json!({"f:data": {"f:go-only.conf": {}}}));
     }
     for entry in live["metadata"]["managedFields"].as_array().unwrap() {
         if entry["subresource"].is_null() {
-            union(&mut fields, &entry["fieldsV1"]);
+            adopt::union(&mut fields, &entry["fieldsV1"]);
         }
     }
     let mut entries: Vec<Value> = live["metadata"]["managedFields"]
@@ -447,7 +439,7 @@ async fn objects_the_go_operator_made_are_adopted_in_place() {
 
     // Turn every object into what the Go operator leaves behind, same names, labels and
     // content (so that only a real difference would change a pod template).
-    let go_manager = team_operator::runtime::adopt::PREVIOUS_MANAGERS[0];
+    let go_manager = adopt::PREVIOUS_MANAGERS[0];
     let adopted: Vec<String> = expected
         .iter()
         .filter(|o| !is_generated(o))

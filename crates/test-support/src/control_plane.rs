@@ -171,11 +171,17 @@ impl ControlPlane {
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).unwrap();
         let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let entries = String::from_utf8_lossy(&bytes[..complete])
-            .lines()
-            .filter_map(|line| serde_json::from_str::<AuditEntry>(line).ok())
-            .filter(|entry| entry.stage == "ResponseComplete")
-            .collect();
+        let mut entries = Vec::new();
+        let mut offset = mark;
+        for line in bytes[..complete].split_inclusive(|b| *b == b'\n') {
+            if let Ok(mut entry) = serde_json::from_slice::<AuditEntry>(line)
+                && entry.stage == "ResponseComplete"
+            {
+                entry.offset = offset;
+                entries.push(entry);
+            }
+            offset += line.len() as u64;
+        }
         (entries, mark + complete as u64)
     }
 }
@@ -184,6 +190,9 @@ impl ControlPlane {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEntry {
+    /// Where the entry starts in the audit log (comparable with [`ControlPlane::audit_mark`]).
+    #[serde(skip)]
+    pub offset: u64,
     pub stage: String,
     pub verb: String,
     #[serde(rename = "requestURI")]

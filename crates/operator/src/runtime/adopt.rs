@@ -56,7 +56,7 @@ pub fn adopted_managed_fields(live: &Value, manager: &str, api_version: &str) ->
 }
 
 /// Adds every field of the field set `other` to `into` (field sets are nested maps).
-fn union(into: &mut Value, other: &Value) {
+pub fn union(into: &mut Value, other: &Value) {
     let Some(other) = other.as_object() else {
         return;
     };

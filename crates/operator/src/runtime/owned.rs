@@ -29,6 +29,15 @@ impl ObjectKey {
             name: name.to_string(),
         }
     }
+
+    /// The key of the object `meta` describes.
+    pub fn of(kind: &'static Kind, meta: &ObjectMeta) -> Self {
+        Self::new(
+            kind,
+            meta.namespace.as_deref().unwrap_or(""),
+            meta.name.as_deref().unwrap_or(""),
+        )
+    }
 }
 
 /// What is kept of one object. Compact, because there is one per managed object: labels and
@@ -164,13 +173,7 @@ impl OwnedObjects {
         event: &watcher::Event<ObjectMeta>,
     ) {
         let scope: Scope = (kind.kind, namespace.map(str::to_string));
-        let key = |meta: &ObjectMeta| {
-            ObjectKey::new(
-                kind,
-                meta.namespace.as_deref().unwrap_or(""),
-                meta.name.as_deref().unwrap_or(""),
-            )
-        };
+        let key = |meta: &ObjectMeta| ObjectKey::of(kind, meta);
         let mut state = self.state.write().expect("cache lock");
         match event {
             watcher::Event::Init => {
@@ -226,11 +229,7 @@ impl OwnedObjects {
     /// True when `meta` is the object exactly as the applier last wrote or checked it: the
     /// echo of the operator's own write, which tells its owner nothing new.
     pub fn is_own_write(&self, kind: &'static Kind, meta: &ObjectMeta) -> bool {
-        let key = ObjectKey::new(
-            kind,
-            meta.namespace.as_deref().unwrap_or(""),
-            meta.name.as_deref().unwrap_or(""),
-        );
+        let key = ObjectKey::of(kind, meta);
         let state = self.state.read().expect("cache lock");
         meta.resource_version
             .as_deref()
