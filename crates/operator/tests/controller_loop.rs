@@ -80,7 +80,10 @@ async fn setup(objects: Vec<Chronicle>) -> (Client, Arc<Context>, Registry) {
     let client = builder.build().await.unwrap();
     let mut registry = Registry::default();
     let metrics = Metrics::register(&mut registry);
-    let settings = Settings::new(team_build::Environment::default(), Duration::from_secs(300));
+    let settings = Settings::new(
+        team_desired::Environment::default(),
+        Duration::from_secs(300),
+    );
     let context = Arc::new(Context::new(client.clone(), metrics, settings, "test"));
     (client, context, registry)
 }

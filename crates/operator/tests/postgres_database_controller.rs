@@ -149,7 +149,7 @@ enum Outcome {
 async fn run(client: &Client, name: &str) -> (Result<Outcome, String>, Option<PostgresDatabase>) {
     let api: Api<PostgresDatabase> = Api::namespaced(client.clone(), NAMESPACE);
     let current = api.get(name).await.expect("the resource exists");
-    let settings = Settings::new(team_build::Environment::default(), RESYNC);
+    let settings = Settings::new(team_desired::Environment::default(), RESYNC);
     let metrics = Metrics::register(&mut prometheus_client::registry::Registry::default());
     let ctx = Arc::new(Context::new(client.clone(), metrics, settings, "test"));
     let outcome = reconcile_and_report(Arc::new(current), ctx, &reconcile)

@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::Duration;
 use team_api::{Connect, Flightdeck, PostgresDatabase, Site};
-use team_build::object::SECRETS_DIGEST_ANNOTATION;
+use team_desired::object::SECRETS_DIGEST_ANNOTATION;
 use team_operator::runtime::adopt;
 use team_operator::runtime::apply::{APPLIED_HASH_ANNOTATION, KEEP_ANNOTATION, contains};
 use team_operator::runtime::kinds::Kind;

@@ -151,8 +151,8 @@ pub fn builder_role_needs(manifests: &[&Path]) -> BTreeSet<Need> {
         let sourced = team_operator::input::read_files(&[manifest.to_path_buf()])
             .unwrap_or_else(|e| panic!("{}: {e}", manifest.display()));
         let resources: Vec<_> = sourced.into_iter().map(|s| s.decoded.resource).collect();
-        let environment = team_build::Environment::from_lookup(|_| None);
-        let rendered = team_build::render::render(&resources, "posit-team", &environment)
+        let environment = team_desired::Environment::from_lookup(|_| None);
+        let rendered = team_desired::render::render(&resources, "posit-team", &environment)
             .unwrap_or_else(|e| panic!("{}: {}", manifest.display(), e.join("\n")));
         for desired in rendered.objects() {
             let object = desired.object.to_value();

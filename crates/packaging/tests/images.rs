@@ -285,10 +285,10 @@ fn the_flightdeck_image_runs_as_the_operator_runs_it() {
     let minimal = test_support::workspace_root().join("examples/minimal.yaml");
     let sourced = team_operator::input::read_files(&[minimal]).unwrap();
     let resources: Vec<_> = sourced.into_iter().map(|s| s.decoded.resource).collect();
-    let rendered = team_build::render::render(
+    let rendered = team_desired::render::render(
         &resources,
         "posit-team",
-        &team_build::Environment::from_lookup(|_| None),
+        &team_desired::Environment::from_lookup(|_| None),
     )
     .unwrap();
     let deployment = rendered

@@ -223,19 +223,23 @@ fn rendered_objects(documents: &[Value], optional: bool) -> usize {
             _ => None,
         })
         .collect();
-    team_build::render::render(&resources, cluster::NS, &team_build::Environment::default())
-        .expect("the example renders")
-        .objects()
-        .filter(|desired| {
-            let object = desired.object.to_value();
-            optional
-                || !Kind::lookup(
-                    object["apiVersion"].as_str().unwrap_or_default(),
-                    object["kind"].as_str().unwrap_or_default(),
-                )
-                .is_some_and(|kind| kind.optional)
-        })
-        .count()
+    team_desired::render::render(
+        &resources,
+        cluster::NS,
+        &team_desired::Environment::default(),
+    )
+    .expect("the example renders")
+    .objects()
+    .filter(|desired| {
+        let object = desired.object.to_value();
+        optional
+            || !Kind::lookup(
+                object["apiVersion"].as_str().unwrap_or_default(),
+                object["kind"].as_str().unwrap_or_default(),
+            )
+            .is_some_and(|kind| kind.optional)
+    })
+    .count()
 }
 
 /// Waits until every Site has a status, every rendered object exists and no write happened
@@ -351,7 +355,7 @@ async fn run(options: Options, durations: Durations) {
     }
 
     let mut registry = Registry::default();
-    let settings = Settings::new(team_build::Environment::default(), options.resync);
+    let settings = Settings::new(team_desired::Environment::default(), options.resync);
     let context = Arc::new(Context::new(
         client.clone(),
         Metrics::register(&mut registry),

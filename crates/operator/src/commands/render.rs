@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use team_api::manifest::Resource;
-use team_build::render::Rendered;
-use team_build::{ApplyPolicy, Environment};
+use team_desired::render::Rendered;
+use team_desired::{ApplyPolicy, Environment};
 
 /// Namespace of resources that name none, as with kubectl.
 pub const DEFAULT_NAMESPACE: &str = "default";
@@ -20,7 +20,7 @@ pub fn run(files: &[PathBuf], namespace: Option<&str>) -> Result<(), CommandErro
     check_namespaces(&sourced, namespace)?;
     let resources: Vec<Resource> = sourced.iter().map(|s| s.decoded.resource.clone()).collect();
     let environment = Environment::from_lookup(|name| std::env::var(name).ok());
-    let rendered = team_build::render::render(
+    let rendered = team_desired::render::render(
         &resources,
         namespace.unwrap_or(DEFAULT_NAMESPACE),
         &environment,

@@ -1,7 +1,7 @@
 //! From the builders' desired objects to apply instructions.
 
 use crate::runtime::apply::{DesiredObject, Policy};
-use team_build::{ApplyPolicy, Desired};
+use team_desired::{ApplyPolicy, Desired};
 
 /// Converts builder output into what the applier writes.
 pub fn to_apply(desired: &[Desired]) -> Vec<DesiredObject> {

@@ -6,8 +6,8 @@ use k8s_openapi::api::core::v1::Secret;
 use kube::{Api, Client};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use team_build::BuildError;
-use team_build::inputs::{Found, Inputs, MissingInput, Requirement, Store};
+use team_desired::BuildError;
+use team_desired::inputs::{Found, Inputs, MissingInput, Requirement, Store};
 
 /// Reads secrets that do not live in Kubernetes (AWS Secrets Manager).
 pub trait SecretSource: Send + Sync {

@@ -1,5 +1,5 @@
 //! The product controllers - Connect, Workbench, PackageManager, Chronicle, Flightdeck - and
-//! the Site controller share one pipeline: read, validate, build (pure, in team-build),
+//! the Site controller share one pipeline: read, validate, build (pure, in team-desired),
 //! apply, prune, and status from the health of what was applied.
 
 use super::{desired, health, inputs};
@@ -11,8 +11,8 @@ use crate::runtime::kinds::Kind;
 use kube::ResourceExt;
 use std::sync::Arc;
 use team_api::{Chronicle, Connect, Flightdeck, PackageManager, Site, Workbench};
-use team_build::inputs::{Inputs, Requirement};
-use team_build::{BuildError, Desired, Environment, labels};
+use team_desired::inputs::{Inputs, Requirement};
+use team_desired::{BuildError, Desired, Environment, labels};
 
 /// One kind's builder, seen by its controller.
 pub trait Buildable: Managed {
@@ -50,61 +50,61 @@ const PRODUCT_OWNS: &[&str] = &[
 ];
 
 impl Buildable for Connect {
-    type Validated = team_build::connect::ValidatedConnect;
+    type Validated = team_desired::connect::ValidatedConnect;
     const OWNS: &'static [&'static str] = PRODUCT_OWNS;
     fn validate(&self, namespace: &str) -> Result<Self::Validated, BuildError> {
-        team_build::connect::validate(self, namespace)
+        team_desired::connect::validate(self, namespace)
     }
     fn requirements(validated: &Self::Validated) -> Vec<Requirement> {
-        team_build::connect::requirements(validated)
+        team_desired::connect::requirements(validated)
     }
     fn build(v: &Self::Validated, i: &Inputs, e: &Environment) -> Result<Vec<Desired>, BuildError> {
-        team_build::connect::build(v, i, e)
+        team_desired::connect::build(v, i, e)
     }
 }
 
 impl Buildable for Workbench {
-    type Validated = team_build::workbench::ValidatedWorkbench;
+    type Validated = team_desired::workbench::ValidatedWorkbench;
     const OWNS: &'static [&'static str] = PRODUCT_OWNS;
     fn validate(&self, namespace: &str) -> Result<Self::Validated, BuildError> {
-        team_build::workbench::validate(self, namespace)
+        team_desired::workbench::validate(self, namespace)
     }
     fn requirements(validated: &Self::Validated) -> Vec<Requirement> {
-        team_build::workbench::requirements(validated)
+        team_desired::workbench::requirements(validated)
     }
     fn build(v: &Self::Validated, i: &Inputs, e: &Environment) -> Result<Vec<Desired>, BuildError> {
-        team_build::workbench::build(v, i, e)
+        team_desired::workbench::build(v, i, e)
     }
 }
 
 impl Buildable for PackageManager {
-    type Validated = team_build::package_manager::ValidatedPackageManager;
+    type Validated = team_desired::package_manager::ValidatedPackageManager;
     const OWNS: &'static [&'static str] = PRODUCT_OWNS;
     fn validate(&self, namespace: &str) -> Result<Self::Validated, BuildError> {
-        team_build::package_manager::validate(self, namespace)
+        team_desired::package_manager::validate(self, namespace)
     }
     fn requirements(validated: &Self::Validated) -> Vec<Requirement> {
-        team_build::package_manager::requirements(validated)
+        team_desired::package_manager::requirements(validated)
     }
     fn build(v: &Self::Validated, i: &Inputs, e: &Environment) -> Result<Vec<Desired>, BuildError> {
-        team_build::package_manager::build(v, i, e)
+        team_desired::package_manager::build(v, i, e)
     }
 }
 
 impl Buildable for Chronicle {
-    type Validated = team_build::chronicle::ValidatedChronicle;
+    type Validated = team_desired::chronicle::ValidatedChronicle;
     const OWNS: &'static [&'static str] =
         &["ConfigMap", "ServiceAccount", "Service", "StatefulSet"];
     fn validate(&self, namespace: &str) -> Result<Self::Validated, BuildError> {
-        team_build::chronicle::validate(self, namespace)
+        team_desired::chronicle::validate(self, namespace)
     }
     fn build(v: &Self::Validated, _: &Inputs, _: &Environment) -> Result<Vec<Desired>, BuildError> {
-        team_build::chronicle::build(v)
+        team_desired::chronicle::build(v)
     }
 }
 
 impl Buildable for Flightdeck {
-    type Validated = team_build::flightdeck::ValidatedFlightdeck;
+    type Validated = team_desired::flightdeck::ValidatedFlightdeck;
     const OWNS: &'static [&'static str] = &[
         "ServiceAccount",
         "Role",
@@ -114,15 +114,15 @@ impl Buildable for Flightdeck {
         "Ingress",
     ];
     fn validate(&self, namespace: &str) -> Result<Self::Validated, BuildError> {
-        team_build::flightdeck::validate(self, namespace)
+        team_desired::flightdeck::validate(self, namespace)
     }
     fn build(v: &Self::Validated, _: &Inputs, _: &Environment) -> Result<Vec<Desired>, BuildError> {
-        team_build::flightdeck::build(v)
+        team_desired::flightdeck::build(v)
     }
 }
 
 impl Buildable for Site {
-    type Validated = team_build::site::ValidatedSite;
+    type Validated = team_desired::site::ValidatedSite;
     const OWNS: &'static [&'static str] = &[
         "Connect",
         "Workbench",
@@ -144,13 +144,13 @@ impl Buildable for Site {
     // The Site's own workloads (pre-pull, Keycloak helper) read no product Secrets.
     const STAMP_SECRETS: bool = false;
     fn validate(&self, namespace: &str) -> Result<Self::Validated, BuildError> {
-        team_build::site::validate(self, namespace)
+        team_desired::site::validate(self, namespace)
     }
     fn requirements(validated: &Self::Validated) -> Vec<Requirement> {
-        team_build::site::requirements(validated)
+        team_desired::site::requirements(validated)
     }
     fn build(v: &Self::Validated, i: &Inputs, e: &Environment) -> Result<Vec<Desired>, BuildError> {
-        team_build::site::build(v, i, e)
+        team_desired::site::build(v, i, e)
     }
 }
 
@@ -188,7 +188,7 @@ pub async fn reconcile<K: Buildable>(
     let mut built =
         K::build(&validated, &inputs, &context.settings.environment).map_err(build_error)?;
     if K::STAMP_SECRETS {
-        team_build::object::stamp_secrets_digest(&mut built, inputs.secrets_digest().as_deref());
+        team_desired::object::stamp_secrets_digest(&mut built, inputs.secrets_digest().as_deref());
     }
     let desired = desired::to_apply(&built);
     let selector = prune_selector(&desired, &uid);

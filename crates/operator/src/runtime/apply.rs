@@ -23,7 +23,7 @@ use kube::{Client, Error as KubeError};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use team_build::object::Generated;
+use team_desired::object::Generated;
 
 /// Field manager of every write.
 pub const FIELD_MANAGER: &str = "team-operator";
@@ -35,7 +35,7 @@ pub const MANAGED_BY: &str = "team-operator";
 pub const APPLIED_HASH_ANNOTATION: &str = "team-operator.posit.team/applied-hash";
 /// Objects with this annotation set to `"true"` are never pruned: the one the builders put
 /// on data volumes and generated secrets, which users may add to anything they want kept.
-pub use team_build::meta::KEEP_ANNOTATION;
+pub use team_desired::meta::KEEP_ANNOTATION;
 
 /// How a desired object is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -25,7 +25,7 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct Settings {
     /// What the operator's environment contributes to the desired state (AWS region).
-    pub environment: team_build::Environment,
+    pub environment: team_desired::Environment,
     /// Pause between periodic reconciliations of a healthy resource.
     pub resync: Duration,
     /// First retry delay after a failure; it doubles with each failure, up to 5 minutes.
@@ -34,7 +34,7 @@ pub struct Settings {
 
 impl Settings {
     /// Production timing: resync as given, retries from 2 s.
-    pub fn new(environment: team_build::Environment, resync: Duration) -> Self {
+    pub fn new(environment: team_desired::Environment, resync: Duration) -> Self {
         Self {
             environment,
             resync,

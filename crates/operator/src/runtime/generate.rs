@@ -4,7 +4,7 @@
 use rand::RngExt;
 use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey, LineEnding};
 use std::collections::BTreeMap;
-use team_build::object::{Generated, Recipe};
+use team_desired::object::{Generated, Recipe};
 
 /// The generated values of one Secret, by key. Values are produced in an order that lets a
 /// public key follow its private key.

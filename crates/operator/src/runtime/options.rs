@@ -96,17 +96,20 @@ impl RunOptions {
 
     /// The operator environment: the AWS region from the flag, else from AWS_REGION /
     /// AWS_DEFAULT_REGION (`lookup` reads a variable), else us-east-2.
-    pub fn environment(&self, lookup: impl Fn(&str) -> Option<String>) -> team_build::Environment {
+    pub fn environment(
+        &self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> team_desired::Environment {
         match self
             .aws_region
             .as_deref()
             .map(str::trim)
             .filter(|r| !r.is_empty())
         {
-            Some(region) => team_build::Environment {
+            Some(region) => team_desired::Environment {
                 aws_region: region.to_string(),
             },
-            None => team_build::Environment::from_lookup(lookup),
+            None => team_desired::Environment::from_lookup(lookup),
         }
     }
 

@@ -211,7 +211,7 @@ impl Cluster {
         let mut registry = Registry::default();
         let metrics = Metrics::register(&mut registry);
         let mut settings = Settings::new(
-            team_build::Environment::default(),
+            team_desired::Environment::default(),
             Duration::from_millis(700),
         );
         settings.retry_base = Duration::from_millis(100);
@@ -427,7 +427,7 @@ pub async fn rendered_in(
         )));
     }
     let rendered =
-        team_build::render::render(&resources, namespace, &team_build::Environment::default())
+        team_desired::render::render(&resources, namespace, &team_desired::Environment::default())
             .unwrap_or_else(|e| panic!("render failed: {e:?}"));
     rendered.objects().map(|d| d.object.to_value()).collect()
 }

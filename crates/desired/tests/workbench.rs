@@ -9,9 +9,9 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use support::*;
 use team_api::Workbench;
-use team_build::object::Object;
-use team_build::render::Rendered;
-use team_build::workbench::config::{self, Context};
+use team_desired::object::Object;
+use team_desired::render::Rendered;
+use team_desired::workbench::config::{self, Context};
 
 const EXAMPLES: [&str; 5] = [
     "aws.yaml",
@@ -655,7 +655,7 @@ fn hostile_values_a_file_cannot_carry_are_refused_naming_the_field() {
 
 #[test]
 fn a_value_of_the_vault_that_a_file_cannot_carry_is_refused_without_showing_it() {
-    use team_build::inputs::{Found, Inputs, Store};
+    use team_desired::inputs::{Found, Inputs, Store};
     let text =
         workbench_with("  auth: {type: oidc, clientId: wb, issuer: https://idp.example.com}\n");
     let validated = validated_workbench(&text);
@@ -669,7 +669,7 @@ fn a_value_of_the_vault_that_a_file_cannot_carry_is_refused_without_showing_it()
         "dev-client-secret",
         Found::Present(Some("s3cr3t\nclient-id=evil".into())),
     );
-    let error = team_build::workbench::build(&validated, &inputs, &Default::default())
+    let error = team_desired::workbench::build(&validated, &inputs, &Default::default())
         .unwrap_err()
         .to_string();
     assert!(

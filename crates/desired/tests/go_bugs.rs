@@ -5,9 +5,9 @@ use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{ConfigMap, Container, EnvVar};
 use serde_json::Value;
 use team_api::manifest::{self, Resource};
-use team_build::Environment;
-use team_build::object::{ApplyPolicy, Desired, Object, Recipe};
-use team_build::render::{self, Rendered};
+use team_desired::Environment;
+use team_desired::object::{ApplyPolicy, Desired, Object, Recipe};
+use team_desired::render::{self, Rendered};
 
 const SITE: &str = r#"apiVersion: v1
 kind: Secret
@@ -711,7 +711,7 @@ fn generated_secrets_are_placeholders_never_random_values() {
                 value
                     .as_str()
                     .unwrap()
-                    .starts_with(team_build::object::PLACEHOLDER_PREFIX)
+                    .starts_with(team_desired::object::PLACEHOLDER_PREFIX)
             );
         }
     }
@@ -739,7 +739,7 @@ fn every_object_is_labelled_and_owned_when_the_owner_is_known() {
             .metadata()
             .annotations
             .as_ref()
-            .is_some_and(|a| a.contains_key(team_build::meta::KEEP_ANNOTATION));
+            .is_some_and(|a| a.contains_key(team_desired::meta::KEEP_ANNOTATION));
         if !kept && object.kind() != "PersistentVolume" {
             let owner = &object
                 .metadata()

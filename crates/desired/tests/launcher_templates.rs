@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use team_api::manifest::{self, Resource};
-use team_build::object::Object;
-use team_build::render;
-use team_build::{Environment, session};
+use team_desired::object::Object;
+use team_desired::render;
+use team_desired::{Environment, session};
 
 /// A Job as the launcher describes it to the templates.
 fn launcher_job() -> Value {
@@ -78,7 +78,7 @@ fn templates_data() -> String {
 
 fn execute(dir: &Path, template: &str) -> String {
     let harness =
-        test_support::workspace_root().join("crates/build/tests/launcher/render_template.go");
+        test_support::workspace_root().join("crates/desired/tests/launcher/render_template.go");
     let output = Command::new(go())
         .arg("run")
         .arg(&harness)

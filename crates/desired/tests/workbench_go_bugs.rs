@@ -5,8 +5,8 @@ mod support;
 
 use serde_json::{Value, json};
 use support::*;
-use team_build::inputs::{Found, Inputs, Store};
-use team_build::object::{ApplyPolicy, Object, Recipe};
+use team_desired::inputs::{Found, Inputs, Store};
+use team_desired::object::{ApplyPolicy, Object, Recipe};
 
 const GPU_PROFILES: &str = "  config:\n    workbench-ini-config:\n      launcher.kubernetes.resources.conf:\n        zz-large: {name: Large, cpus: \"4\", mem-mb: \"8000\"}\n        medium: {name: Medium, cpus: \"2\", mem-mb: \"4000\"}\n        gpu: {name: GPU, cpus: \"4\", mem-mb: \"16000\", nvidia-gpus: \"1\", placement-constraints: \"nvidia.com/gpu.present:true\"}\n        default: {name: Small, cpus: \"1\", mem-mb: \"2000\"}\n    workbench-profiles-config:\n      launcher.kubernetes.profiles.conf:\n        \"@gpu\": {resource-profiles: [gpu, default]}\n        \"*\": {resource-profiles: [default, medium, zz-large]}\n        alice: {max-cpus: \"8\"}\n";
 
@@ -240,7 +240,7 @@ fn the_shared_storage_claim_binds_on_every_volume_source() {
     assert_eq!(claim["spec"]["resources"]["requests"]["storage"], "50Gi");
 }
 
-fn aws_workbench() -> (team_build::workbench::ValidatedWorkbench, Store) {
+fn aws_workbench() -> (team_desired::workbench::ValidatedWorkbench, Store) {
     let text = workbench_with(
         "  auth: {type: oidc, clientId: wb, issuer: https://idp.example.com}\n  chronicleImage: ghcr.io/rstudio/chronicle-agent:1\n  chronicleSidecarProductApiKeyEnabled: true\n",
     )
@@ -257,7 +257,7 @@ fn aws_workbench() -> (team_build::workbench::ValidatedWorkbench, Store) {
     )
 }
 
-fn provider_class_aliases(objects: &[team_build::Desired]) -> Vec<String> {
+fn provider_class_aliases(objects: &[team_desired::Desired]) -> Vec<String> {
     let class = objects
         .iter()
         .find(|d| d.object.kind() == "SecretProviderClass")
@@ -279,7 +279,7 @@ fn provider_class_aliases(objects: &[team_build::Desired]) -> Vec<String> {
 #[test]
 fn the_aws_provider_class_names_only_keys_the_vault_has() {
     let (validated, store) = aws_workbench();
-    let requirements = team_build::workbench::requirements(&validated);
+    let requirements = team_desired::workbench::requirements(&validated);
     let mut inputs = Inputs::default();
     for requirement in &requirements {
         let found = match requirement.key.as_str() {
@@ -289,7 +289,7 @@ fn the_aws_provider_class_names_only_keys_the_vault_has() {
         };
         inputs.insert(requirement.store.clone(), &requirement.key, found);
     }
-    let objects = team_build::workbench::build(&validated, &inputs, &Default::default()).unwrap();
+    let objects = team_desired::workbench::build(&validated, &inputs, &Default::default()).unwrap();
     assert_eq!(
         provider_class_aliases(&objects),
         ["dev-db-password", "dev.lic"]
@@ -308,7 +308,7 @@ fn the_aws_provider_class_names_only_keys_the_vault_has() {
     for key in ["dev-admin-token", "dev-user-token", "dev-chronicle-api-key"] {
         inputs.insert(store.clone(), key, Found::Present(None));
     }
-    let objects = team_build::workbench::build(&validated, &inputs, &Default::default()).unwrap();
+    let objects = team_desired::workbench::build(&validated, &inputs, &Default::default()).unwrap();
     assert_eq!(
         provider_class_aliases(&objects),
         [
@@ -426,7 +426,7 @@ fn the_key_secret_is_created_once_with_a_2048_bit_launcher_key() {
     };
     for value in secret.string_data.as_ref().unwrap().values() {
         assert!(
-            value.starts_with(team_build::object::PLACEHOLDER_PREFIX),
+            value.starts_with(team_desired::object::PLACEHOLDER_PREFIX),
             "{value}"
         );
     }

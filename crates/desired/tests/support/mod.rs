@@ -8,9 +8,9 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use team_api::manifest::{self, Resource};
-use team_build::Environment;
-use team_build::object::{Desired, Object};
-use team_build::render::{self, Rendered};
+use team_desired::Environment;
+use team_desired::object::{Desired, Object};
+use team_desired::render::{self, Rendered};
 
 /// A Workbench resource on its own (Kubernetes vault), for variations in tests.
 pub const WORKBENCH: &str = r#"apiVersion: v1
@@ -163,7 +163,7 @@ pub fn assert_has(file: &str, read: &[(String, String)], expected: &[(&str, &str
 }
 
 /// The one Workbench resource of a manifest, validated.
-pub fn validated_workbench(text: &str) -> team_build::workbench::ValidatedWorkbench {
+pub fn validated_workbench(text: &str) -> team_desired::workbench::ValidatedWorkbench {
     let resource = resources(text)
         .into_iter()
         .find_map(|r| match r {
@@ -171,5 +171,5 @@ pub fn validated_workbench(text: &str) -> team_build::workbench::ValidatedWorkbe
             _ => None,
         })
         .expect("a Workbench resource");
-    team_build::workbench::validate(&resource, "posit-team").unwrap_or_else(|e| panic!("{e}"))
+    team_desired::workbench::validate(&resource, "posit-team").unwrap_or_else(|e| panic!("{e}"))
 }

@@ -2,8 +2,8 @@
 
 use team_api::Connect;
 use team_api::manifest;
-use team_build::connect::{self, config};
-use team_build::error::BuildError;
+use team_desired::connect::{self, config};
+use team_desired::error::BuildError;
 
 fn connect(extra: &str) -> Connect {
     let mut text = format!(

@@ -1,14 +1,14 @@
 //! Time to build every object of one Workbench (validate, resolve the inputs offline,
 //! build: configuration files, templates data, Deployment, ...) for the Workbench derived
 //! from `examples/everything.yaml` (every option) and `examples/minimal.yaml`. Run with
-//! `cargo bench -p team-build --bench render_workbench`.
+//! `cargo bench -p team-desired --bench render_workbench`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use team_api::manifest::{self, Resource};
-use team_build::Environment;
-use team_build::object::Object;
-use team_build::{inputs, render, workbench};
+use team_desired::Environment;
+use team_desired::object::Object;
+use team_desired::{inputs, render, workbench};
 
 fn workbench_of(example: &str) -> (team_api::Workbench, inputs::SecretData) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 use team_api::manifest::{self, Resource};
-use team_build::Environment;
-use team_build::render::{self, Rendered};
+use team_desired::Environment;
+use team_desired::render::{self, Rendered};
 
 fn render_text(text: &str) -> Rendered {
     let resources: Vec<Resource> = manifest::read_all(text)
@@ -318,8 +318,8 @@ fn requirements_are_a_function_of_the_spec() {
         Some(site) => site,
         None => unreachable!(),
     };
-    let validated = team_build::site::validate(&site, "posit-team").unwrap();
-    let keys: Vec<(String, String)> = team_build::site::requirements(&validated)
+    let validated = team_desired::site::validate(&site, "posit-team").unwrap();
+    let keys: Vec<(String, String)> = team_desired::site::requirements(&validated)
         .into_iter()
         .map(|r| (r.store.to_string(), r.key))
         .collect();
