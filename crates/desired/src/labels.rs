@@ -7,15 +7,9 @@
 use crate::names::label_value;
 use std::collections::BTreeMap;
 
-pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
-pub const NAME: &str = "app.kubernetes.io/name";
-pub const INSTANCE: &str = "app.kubernetes.io/instance";
-pub const SITE: &str = "posit.team/site";
-pub const COMPONENT: &str = "posit.team/component";
-pub const LAUNCHER_INSTANCE: &str = "launcher-instance-id";
-pub const NAMESPACE_NAME: &str = "kubernetes.io/metadata.name";
-/// Value of [`MANAGED_BY`] on everything the operator owns.
-pub const OPERATOR: &str = "team-operator";
+pub use team_api::labels::{
+    COMPONENT, INSTANCE, LAUNCHER_INSTANCE, MANAGED_BY, NAME, NAMESPACE_NAME, OPERATOR, SITE,
+};
 
 /// A label set (sorted, so rendering is stable).
 pub type Labels = BTreeMap<String, String>;

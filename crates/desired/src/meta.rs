@@ -61,15 +61,12 @@ pub fn kept(name: impl Into<String>, namespace: &str, labels: Labels) -> ObjectM
         namespace: Some(namespace.to_string()),
         labels: Some(labels),
         annotations: Some(BTreeMap::from([(
-            KEEP_ANNOTATION.to_string(),
+            team_api::labels::KEEP_ON_DELETE.to_string(),
             "true".to_string(),
         )])),
         ..ObjectMeta::default()
     }
 }
-
-/// Marks objects that are kept when their owner goes away (no owner reference on purpose).
-pub const KEEP_ANNOTATION: &str = "posit.team/keep-on-delete";
 
 /// Adds annotations (a `None` map becomes `Some`).
 pub fn annotate(meta: &mut ObjectMeta, annotations: impl IntoIterator<Item = (String, String)>) {

@@ -18,6 +18,7 @@ use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::core::DynamicObject;
 use serde_json::Value;
+use team_api::kind::{self, Kind};
 use team_api::{Chronicle, Connect, Flightdeck, PackageManager, PostgresDatabase, Workbench};
 
 /// One Kubernetes object of any kind the operator writes.
@@ -45,7 +46,7 @@ pub enum Object {
     PodDisruptionBudget(Box<PodDisruptionBudget>),
     NetworkPolicy(Box<NetworkPolicy>),
     /// Kinds of other operators: SecretProviderClass, Traefik Middleware, Keycloak.
-    External(Box<DynamicObject>),
+    External(&'static Kind, Box<DynamicObject>),
 }
 
 macro_rules! each_typed {
@@ -72,7 +73,7 @@ macro_rules! each_typed {
             Object::Ingress($value) => $body,
             Object::PodDisruptionBudget($value) => $body,
             Object::NetworkPolicy($value) => $body,
-            Object::External($external) => $ext,
+            Object::External(_, $external) => $ext,
         }
     };
 }
@@ -98,35 +99,31 @@ impl Object {
         self.metadata().namespace.as_deref().unwrap_or_default()
     }
 
-    /// The kind, e.g. `Deployment`.
-    pub fn kind(&self) -> &str {
+    /// The kind, e.g. [`kind::DEPLOYMENT`].
+    pub fn kind(&self) -> &'static Kind {
         match self {
-            Object::External(o) => o
-                .types
-                .as_ref()
-                .map(|t| t.kind.as_str())
-                .unwrap_or_default(),
-            Object::PersistentVolume(_) => "PersistentVolume",
-            Object::Secret(_) => "Secret",
-            Object::ConfigMap(_) => "ConfigMap",
-            Object::ServiceAccount(_) => "ServiceAccount",
-            Object::Role(_) => "Role",
-            Object::RoleBinding(_) => "RoleBinding",
-            Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
-            Object::PostgresDatabase(_) => "PostgresDatabase",
-            Object::Connect(_) => "Connect",
-            Object::Workbench(_) => "Workbench",
-            Object::PackageManager(_) => "PackageManager",
-            Object::Chronicle(_) => "Chronicle",
-            Object::Flightdeck(_) => "Flightdeck",
-            Object::Service(_) => "Service",
-            Object::Deployment(_) => "Deployment",
-            Object::StatefulSet(_) => "StatefulSet",
-            Object::DaemonSet(_) => "DaemonSet",
-            Object::Job(_) => "Job",
-            Object::Ingress(_) => "Ingress",
-            Object::PodDisruptionBudget(_) => "PodDisruptionBudget",
-            Object::NetworkPolicy(_) => "NetworkPolicy",
+            Object::External(kind, _) => kind,
+            Object::PersistentVolume(_) => &kind::PERSISTENT_VOLUME,
+            Object::Secret(_) => &kind::SECRET,
+            Object::ConfigMap(_) => &kind::CONFIG_MAP,
+            Object::ServiceAccount(_) => &kind::SERVICE_ACCOUNT,
+            Object::Role(_) => &kind::ROLE,
+            Object::RoleBinding(_) => &kind::ROLE_BINDING,
+            Object::PersistentVolumeClaim(_) => &kind::PERSISTENT_VOLUME_CLAIM,
+            Object::PostgresDatabase(_) => &kind::POSTGRES_DATABASE,
+            Object::Connect(_) => &kind::CONNECT,
+            Object::Workbench(_) => &kind::WORKBENCH,
+            Object::PackageManager(_) => &kind::PACKAGE_MANAGER,
+            Object::Chronicle(_) => &kind::CHRONICLE,
+            Object::Flightdeck(_) => &kind::FLIGHTDECK,
+            Object::Service(_) => &kind::SERVICE,
+            Object::Deployment(_) => &kind::DEPLOYMENT,
+            Object::StatefulSet(_) => &kind::STATEFUL_SET,
+            Object::DaemonSet(_) => &kind::DAEMON_SET,
+            Object::Job(_) => &kind::JOB,
+            Object::Ingress(_) => &kind::INGRESS,
+            Object::PodDisruptionBudget(_) => &kind::POD_DISRUPTION_BUDGET,
+            Object::NetworkPolicy(_) => &kind::NETWORK_POLICY,
         }
     }
 
@@ -141,41 +138,7 @@ impl Object {
 
     /// True for custom resources validated by our own CRDs (not by the Kubernetes schemas).
     pub fn is_team_resource(&self) -> bool {
-        matches!(
-            self,
-            Object::PostgresDatabase(_)
-                | Object::Connect(_)
-                | Object::Workbench(_)
-                | Object::PackageManager(_)
-                | Object::Chronicle(_)
-                | Object::Flightdeck(_)
-        )
-    }
-
-    fn apply_rank(&self) -> u8 {
-        match self {
-            Object::PersistentVolume(_) => 0,
-            Object::External(_) if self.kind() == "SecretProviderClass" => 1,
-            Object::Secret(_) => 2,
-            Object::ConfigMap(_) => 3,
-            Object::ServiceAccount(_) => 4,
-            Object::Role(_) => 5,
-            Object::RoleBinding(_) => 6,
-            Object::PersistentVolumeClaim(_) => 7,
-            Object::PostgresDatabase(_) => 8,
-            Object::Connect(_)
-            | Object::Workbench(_)
-            | Object::PackageManager(_)
-            | Object::Chronicle(_)
-            | Object::Flightdeck(_) => 9,
-            Object::External(_) => 10,
-            Object::Service(_) => 11,
-            Object::Deployment(_) | Object::StatefulSet(_) | Object::DaemonSet(_) => 12,
-            Object::Job(_) => 13,
-            Object::Ingress(_) => 14,
-            Object::PodDisruptionBudget(_) => 15,
-            Object::NetworkPolicy(_) => 16,
-        }
+        self.kind().is_team_resource()
     }
 }
 
@@ -262,10 +225,6 @@ impl Desired {
     }
 }
 
-/// Annotation on pod templates with [`crate::inputs::Inputs::secrets_digest`]: a changed
-/// referenced Secret rolls the pods.
-pub const SECRETS_DIGEST_ANNOTATION: &str = "posit.team/secrets-sha";
-
 /// Stamps the digest of the referenced Secret values on every pod template among `objects`.
 pub fn stamp_secrets_digest(objects: &mut [Desired], digest: Option<&str>) {
     let Some(digest) = digest else {
@@ -284,7 +243,10 @@ pub fn stamp_secrets_digest(objects: &mut [Desired], digest: Option<&str>) {
                 .get_or_insert_with(ObjectMeta::default)
                 .annotations
                 .get_or_insert_with(Default::default)
-                .insert(SECRETS_DIGEST_ANNOTATION.to_string(), digest.to_string());
+                .insert(
+                    team_api::labels::SECRETS_DIGEST.to_string(),
+                    digest.to_string(),
+                );
         }
     }
 }
@@ -293,26 +255,26 @@ pub fn stamp_secrets_digest(objects: &mut [Desired], digest: Option<&str>) {
 pub fn sort_for_apply(objects: &mut [Desired]) {
     objects.sort_by(|a, b| {
         (
-            a.object.apply_rank(),
-            a.object.kind(),
+            a.object.kind().apply_rank,
+            a.object.kind().name,
             a.object.namespace(),
             a.object.name(),
         )
             .cmp(&(
-                b.object.apply_rank(),
-                b.object.kind(),
+                b.object.kind().apply_rank,
+                b.object.kind().name,
                 b.object.namespace(),
                 b.object.name(),
             ))
     });
 }
 
-/// Wraps an external (non-Kubernetes, non-team) kind as a [`DynamicObject`].
-pub fn external(api_version: &str, kind: &str, metadata: ObjectMeta, body: Value) -> Object {
+/// Wraps an object of another project's kind as a [`DynamicObject`].
+pub fn external(kind: &'static Kind, metadata: ObjectMeta, body: Value) -> Object {
     let mut object = DynamicObject {
         types: Some(kube::core::TypeMeta {
-            api_version: api_version.to_string(),
-            kind: kind.to_string(),
+            api_version: kind.api_version(),
+            kind: kind.name.to_string(),
         }),
         metadata,
         data: body,
@@ -320,5 +282,5 @@ pub fn external(api_version: &str, kind: &str, metadata: ObjectMeta, body: Value
     if object.data.is_null() {
         object.data = Value::Object(serde_json::Map::new());
     }
-    Object::External(Box::new(object))
+    Object::External(kind, Box::new(object))
 }

@@ -8,7 +8,8 @@ use crate::environment::Environment;
 use crate::error::BuildError;
 use crate::inputs::{self, Requirement, SecretData};
 use crate::object::{Desired, Object};
-use crate::{chronicle, connect, flightdeck, package_manager, site, workbench};
+use crate::pipeline::{self, Pipeline};
+use crate::site;
 use k8s_openapi::api::core::v1::Secret;
 use std::collections::{BTreeMap, BTreeSet};
 use team_api::manifest::Resource;
@@ -182,12 +183,10 @@ fn render_site(
     rendered: &mut Rendered,
 ) -> Result<(), Vec<String>> {
     let namespace = namespace_of(&resource.metadata.namespace, default_namespace);
-    let validated = site::validate(resource, &namespace).map_err(one)?;
-    let inputs = resolve(&site::requirements(&validated), secrets, rendered)?;
-    let objects = site::build(&validated, &inputs, environment).map_err(one)?;
+    let objects = render_one(resource, &namespace, secrets, environment, rendered)?;
     let products: Vec<Object> = site::product_resources(&objects).cloned().collect();
     rendered.groups.push(Group {
-        source: format!("Site {namespace}/{}", validated.name()),
+        source: source(resource, &namespace),
         objects,
     });
     let mut errors = Vec::new();
@@ -213,44 +212,51 @@ pub fn render_product(
     environment: &Environment,
     rendered: &mut Rendered,
 ) -> Result<(), Vec<String>> {
-    let source = format!("{} {namespace}/{}", product.kind(), product.name());
-    let mut digest = None;
-    let mut objects = match product {
-        Object::Connect(resource) => {
-            let validated = connect::validate(&resource, namespace).map_err(one)?;
-            let inputs = resolve(&connect::requirements(&validated), secrets, rendered)?;
-            digest = inputs.secrets_digest();
-            connect::build(&validated, &inputs, environment).map_err(one)?
-        }
-        Object::PackageManager(resource) => {
-            let validated = package_manager::validate(&resource, namespace).map_err(one)?;
-            let inputs = resolve(
-                &package_manager::requirements(&validated),
-                secrets,
-                rendered,
-            )?;
-            digest = inputs.secrets_digest();
-            package_manager::build(&validated, &inputs, environment).map_err(one)?
-        }
-        Object::Chronicle(resource) => {
-            chronicle::build(&chronicle::validate(&resource, namespace).map_err(one)?)
-                .map_err(one)?
-        }
-        Object::Flightdeck(resource) => {
-            flightdeck::build(&flightdeck::validate(&resource, namespace).map_err(one)?)
-                .map_err(one)?
-        }
-        Object::Workbench(resource) => {
-            let validated = workbench::validate(&resource, namespace).map_err(one)?;
-            let inputs = resolve(&workbench::requirements(&validated), secrets, rendered)?;
-            digest = inputs.secrets_digest();
-            workbench::build(&validated, &inputs, environment).map_err(one)?
-        }
-        _ => return Ok(()),
-    };
-    crate::object::stamp_secrets_digest(&mut objects, digest.as_deref());
-    rendered.groups.push(Group { source, objects });
-    Ok(())
+    fn group<P: Pipeline + kube::Resource>(
+        resource: &P,
+        namespace: &str,
+        secrets: &SecretData,
+        environment: &Environment,
+        rendered: &mut Rendered,
+    ) -> Result<(), Vec<String>> {
+        let objects = render_one(resource, namespace, secrets, environment, rendered)?;
+        rendered.groups.push(Group {
+            source: source(resource, namespace),
+            objects,
+        });
+        Ok(())
+    }
+    match product {
+        Object::Connect(r) => group(r.as_ref(), namespace, secrets, environment, rendered),
+        Object::Workbench(r) => group(r.as_ref(), namespace, secrets, environment, rendered),
+        Object::PackageManager(r) => group(r.as_ref(), namespace, secrets, environment, rendered),
+        Object::Chronicle(r) => group(r.as_ref(), namespace, secrets, environment, rendered),
+        Object::Flightdeck(r) => group(r.as_ref(), namespace, secrets, environment, rendered),
+        _ => Ok(()),
+    }
+}
+
+/// The pipeline of one resource, its inputs taken from the given Secrets.
+fn render_one<P: Pipeline>(
+    resource: &P,
+    namespace: &str,
+    secrets: &SecretData,
+    environment: &Environment,
+    rendered: &mut Rendered,
+) -> Result<Vec<Desired>, Vec<String>> {
+    let validated = resource.validate(namespace).map_err(one)?;
+    let inputs = resolve(&P::requirements(&validated), secrets, rendered)?;
+    let built = pipeline::build::<P>(&validated, &inputs, environment).map_err(one)?;
+    Ok(built.objects)
+}
+
+/// `Kind namespace/name` of a resource.
+fn source<P: Pipeline + kube::Resource>(resource: &P, namespace: &str) -> String {
+    format!(
+        "{} {namespace}/{}",
+        P::KIND,
+        resource.meta().name.as_deref().unwrap_or_default()
+    )
 }
 
 fn one(error: BuildError) -> Vec<String> {

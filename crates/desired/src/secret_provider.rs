@@ -88,8 +88,7 @@ impl ProviderClass {
             spec["secretObjects"] = Value::Array(secret_objects);
         }
         object::external(
-            "secrets-store.csi.x-k8s.io/v1",
-            "SecretProviderClass",
+            &team_api::kind::SECRET_PROVIDER_CLASS,
             meta::owned(name, owner, labels.clone()),
             json!({ "spec": spec }),
         )

@@ -139,8 +139,7 @@ pub fn headers_middleware(
         .map(|(k, v)| (k.to_string(), json!(v)))
         .collect();
     object::external(
-        "traefik.io/v1alpha1",
-        "Middleware",
+        &team_api::kind::MIDDLEWARE,
         meta::owned(name, owner, labels),
         json!({ "spec": { "headers": { "customRequestHeaders": headers } } }),
     )
@@ -149,8 +148,7 @@ pub fn headers_middleware(
 /// A Traefik Middleware setting a Content-Security-Policy.
 pub fn csp_middleware(name: &str, owner: &Owner, labels: Labels, policy: &str) -> Object {
     object::external(
-        "traefik.io/v1alpha1",
-        "Middleware",
+        &team_api::kind::MIDDLEWARE,
         meta::owned(name, owner, labels),
         json!({ "spec": { "headers": { "contentSecurityPolicy": policy } } }),
     )

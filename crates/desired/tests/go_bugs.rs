@@ -739,7 +739,7 @@ fn every_object_is_labelled_and_owned_when_the_owner_is_known() {
             .metadata()
             .annotations
             .as_ref()
-            .is_some_and(|a| a.contains_key(team_desired::meta::KEEP_ANNOTATION));
+            .is_some_and(|a| a.contains_key(team_api::labels::KEEP_ON_DELETE));
         if !kept && object.kind() != "PersistentVolume" {
             let owner = &object
                 .metadata()

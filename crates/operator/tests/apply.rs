@@ -5,7 +5,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::Api;
 use kube_fake_client::ClientBuilder;
 use serde_json::{Value, json};
-use team_operator::runtime::apply::{Applier, DesiredObject, KEEP_ANNOTATION};
+use team_operator::runtime::apply::{Applier, DesiredObject, KEEP_ON_DELETE};
 use team_operator::runtime::kinds::Kind;
 
 const NS: &str = "posit-team";
@@ -31,7 +31,7 @@ fn generated_secret(name: &str, key: &str) -> DesiredObject {
             "apiVersion": "v1", "kind": "Secret",
             "metadata": {"name": name, "namespace": NS,
                 "labels": {"app.kubernetes.io/managed-by": "team-operator", "app.kubernetes.io/instance": "main-connect"},
-                "annotations": {KEEP_ANNOTATION: "true"},
+                "annotations": {KEEP_ON_DELETE: "true"},
                 "ownerReferences": owner_ref()},
             "type": "Opaque",
             "data": {"key": key}

@@ -226,8 +226,8 @@ async fn an_aws_site_reads_secrets_manager_and_converges() {
     .endpoint(team_aws::Endpoint::parse(&endpoint).unwrap())
     .build()
     .unwrap();
-    let aws: std::sync::Arc<dyn team_operator::controllers::inputs::SecretSource> =
-        std::sync::Arc::new(team_operator::controllers::aws::AwsSecrets::from(client));
+    let aws: std::sync::Arc<dyn team_operator::runtime::inputs::SecretSource> =
+        std::sync::Arc::new(team_operator::runtime::aws::AwsSecrets::from(client));
     let cluster = Cluster::start_with_aws(Some(aws)).await;
     cluster.create(&documents).await;
 

@@ -21,10 +21,11 @@ use real::scene::{Scene, database_exists, database_of, first_difference, is_gene
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::Duration;
+use team_api::labels::SECRETS_DIGEST as SECRETS_DIGEST_ANNOTATION;
 use team_api::{Connect, Flightdeck, PostgresDatabase, Site};
-use team_desired::object::SECRETS_DIGEST_ANNOTATION;
 use team_operator::runtime::adopt;
-use team_operator::runtime::apply::{APPLIED_HASH_ANNOTATION, KEEP_ANNOTATION, contains};
+use team_operator::runtime::apply::{APPLIED_HASH_ANNOTATION, KEEP_ON_DELETE, contains};
+use team_operator::runtime::kinds::Addressed;
 use team_operator::runtime::kinds::Kind;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -279,7 +280,7 @@ async fn deleting_a_site_collects_its_children_and_keeps_data_and_databases() {
         .unwrap();
     // The garbage collector removes everything owned by the Site, down the chain; what is
     // marked to be kept (data claims, generated keys) has no owner and stays.
-    let is_kept = |o: &&Value| o["metadata"]["annotations"][KEEP_ANNOTATION] == "true";
+    let is_kept = |o: &&Value| o["metadata"]["annotations"][KEEP_ON_DELETE] == "true";
     let owned: BTreeSet<String> = expected.iter().filter(|o| !is_kept(o)).map(key).collect();
     let kept: BTreeSet<String> = expected.iter().filter(is_kept).map(key).collect();
     assert!(

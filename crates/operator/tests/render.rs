@@ -226,6 +226,47 @@ fn long_site_names_give_valid_names_and_labels() {
     }
 }
 
+/// Every Secret a pod template reads through `secretKeyRef`.
+fn secret_refs(doc: &serde_json::Value) -> Vec<String> {
+    let spec = &doc["spec"]["template"]["spec"];
+    ["containers", "initContainers"]
+        .iter()
+        .flat_map(|list| spec[list].as_array().into_iter().flatten())
+        .flat_map(|container| container["env"].as_array().into_iter().flatten())
+        .filter_map(|env| env["valueFrom"]["secretKeyRef"]["name"].as_str())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_63_character_site_name_gives_pods_the_credentials_secret_the_database_controller_writes() {
+    let name = format!("s{}", "-x".repeat(31));
+    assert_eq!(name.len(), 63);
+    let output = render_text(&MINIMAL_SITE.replace("  name: main\n", &format!("  name: {name}\n")));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let docs = documents(&stdout(&output));
+    let databases: Vec<&str> = docs
+        .iter()
+        .filter(|d| d["kind"] == "PostgresDatabase")
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(databases.len(), 3, "{databases:?}");
+    let referenced: Vec<String> = docs
+        .iter()
+        .filter(|d| d["kind"] == "Deployment")
+        .flat_map(secret_refs)
+        .collect();
+    for database in databases {
+        // The name the database controller writes the generated password under.
+        let written = team_db::credentials::secret_name(database);
+        assert!(written.len() <= 63, "{written}");
+        assert!(
+            referenced.contains(&written),
+            "no pod reads {written} (database {database}); pods read {referenced:?}"
+        );
+    }
+}
+
 fn aws_site() -> String {
     std::fs::read_to_string(example("aws.yaml"))
         .unwrap()

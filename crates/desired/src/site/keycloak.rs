@@ -197,8 +197,7 @@ pub fn objects(
         keycloak_spec["image"] = json!(image);
     }
     out.push(Desired::apply(object::external(
-        "k8s.keycloak.org/v2alpha1",
-        "Keycloak",
+        &team_api::kind::KEYCLOAK,
         meta::owned(&component, owner, labels),
         json!({ "spec": keycloak_spec }),
     )));

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use team_operator::runtime::controller::{self, Managed};
+use team_operator::runtime::kinds::Addressed;
 use team_operator::runtime::kinds::Kind;
 use team_operator::runtime::watches::WatchSource;
 use test_support::feed::{Change, Feed};

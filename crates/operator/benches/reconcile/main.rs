@@ -59,6 +59,7 @@ use team_api::manifest::Resource;
 use team_operator::runtime::context::{Context, Settings};
 use team_operator::runtime::controller::{Managed, map_event};
 use team_operator::runtime::kinds::ALL;
+use team_operator::runtime::kinds::Addressed;
 use team_operator::runtime::kinds::Kind;
 use team_operator::runtime::metrics::Metrics;
 use team_operator::runtime::operator::{Launch, Shutdown};
@@ -275,7 +276,7 @@ async fn managed_objects(client: &Client) -> usize {
     let mut count = 0;
     for kind in ALL
         .iter()
-        .filter(|k| k.kind != "Event" && k.kind != "Lease")
+        .filter(|k| k.name != "Event" && k.name != "Lease")
     {
         let resource = kind.api_resource();
         let api: Api<DynamicObject> = if kind.namespaced {

@@ -4,6 +4,7 @@
 use crate::runtime::apply::DesiredObject;
 use crate::runtime::conditions::Health;
 use crate::runtime::error::ReconcileError;
+use crate::runtime::kinds::Addressed;
 use crate::runtime::kinds::Kind;
 use kube::Client;
 use kube::api::Api;

@@ -3,10 +3,8 @@
 //! objects with the pure builders, applies them, and reports status through the shared
 //! runtime.
 
-pub mod aws;
 pub mod desired;
 pub mod health;
-pub mod inputs;
 pub mod postgres_database;
 pub mod product;
 
@@ -17,8 +15,8 @@ use crate::runtime::kinds::Kind;
 use crate::runtime::operator::{Launch, Running, boxed};
 use crate::runtime::options::Scope;
 use crate::runtime::watches::{ApiWatches, OwnedWatches, WatchSource};
-use product::Buildable;
 use team_api::{Chronicle, Connect, Flightdeck, PackageManager, PostgresDatabase, Site, Workbench};
+use team_desired::Pipeline;
 
 impl Managed for Site {
     const CONTROLLER: &'static str = "site";
@@ -141,7 +139,7 @@ impl<W: WatchSource> Spawner<'_, W> {
         let triggers = futures::stream::select_all(
             K::watched()
                 .into_iter()
-                .filter(|kind| !kind.optional || launch.installed.contains(kind.kind))
+                .filter(|kind| !kind.optional || launch.installed.contains(kind.name))
                 .map(|kind| self.owned.subscribe::<K>(namespace, kind)),
         );
         let (store, driver) = controller::run(
@@ -164,14 +162,28 @@ pub trait WatchedKinds {
     fn watched() -> Vec<&'static Kind>;
 }
 
-impl<K: Buildable> WatchedKinds for K {
-    fn watched() -> Vec<&'static Kind> {
-        product::owned_kinds::<K>()
-    }
+/// The built kinds watch what they own.
+macro_rules! watch_what_they_own {
+    ($($kind:ty),*) => {$(
+        impl WatchedKinds for $kind {
+            fn watched() -> Vec<&'static Kind> {
+                <$kind as Pipeline>::OWNS.to_vec()
+            }
+        }
+    )*};
 }
+
+watch_what_they_own!(
+    Site,
+    Connect,
+    Workbench,
+    PackageManager,
+    Chronicle,
+    Flightdeck
+);
 
 impl WatchedKinds for PostgresDatabase {
     fn watched() -> Vec<&'static Kind> {
-        vec![Kind::lookup("v1", "Secret").expect("Secret is in the kind table")]
+        vec![&team_api::kind::SECRET]
     }
 }

@@ -17,6 +17,7 @@ use super::adopt;
 pub use super::containment::contains;
 use super::kinds::Kind;
 use super::owned::{ObjectKey, OwnedObjects, equality_selector};
+use crate::runtime::kinds::Addressed;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::core::DynamicObject;
 use kube::{Client, Error as KubeError};
@@ -26,16 +27,12 @@ use std::sync::Arc;
 use team_desired::object::Generated;
 
 /// Field manager of every write.
-pub const FIELD_MANAGER: &str = "team-operator";
-/// Label marking objects the operator manages.
-pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
-/// Value of [`MANAGED_BY_LABEL`].
-pub const MANAGED_BY: &str = "team-operator";
+pub const FIELD_MANAGER: &str = team_api::labels::OPERATOR;
 /// Hash of the desired object last applied.
 pub const APPLIED_HASH_ANNOTATION: &str = "team-operator.posit.team/applied-hash";
 /// Objects with this annotation set to `"true"` are never pruned: the one the builders put
 /// on data volumes and generated secrets, which users may add to anything they want kept.
-pub use team_desired::meta::KEEP_ANNOTATION;
+pub use team_api::labels::KEEP_ON_DELETE;
 
 /// How a desired object is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,12 +150,12 @@ impl Applier {
     }
 
     fn installed(&self, kind: &Kind) -> bool {
-        !kind.optional || !self.not_installed.read().unwrap().contains(kind.kind)
+        !kind.optional || !self.not_installed.read().unwrap().contains(kind.name)
     }
 
     fn learn_not_installed(&self, kind: &'static Kind) {
         if kind.optional {
-            self.not_installed.write().unwrap().insert(kind.kind);
+            self.not_installed.write().unwrap().insert(kind.name);
         }
     }
 
@@ -330,7 +327,7 @@ impl Applier {
         let wanted: BTreeSet<(String, String)> = desired
             .iter()
             .filter_map(|d| Identity::of(&d.object).ok())
-            .map(|i| (i.kind.kind.to_string(), i.name))
+            .map(|i| (i.kind.name.to_string(), i.name))
             .collect();
         let mut deleted = 0;
         for kind in kinds.iter().filter(|kind| self.installed(kind)) {
@@ -339,7 +336,7 @@ impl Applier {
                 .await?;
             let api = self.api(kind, namespace);
             for name in candidates {
-                if wanted.contains(&(kind.kind.to_string(), name.clone())) {
+                if wanted.contains(&(kind.name.to_string(), name.clone())) {
                     continue;
                 }
                 match api.delete(&name, &DeleteParams::background()).await {
@@ -347,7 +344,7 @@ impl Applier {
                     Err(KubeError::Api(status)) if status.code == 404 => {}
                     Err(source) => {
                         return Err(ApplyError::Api {
-                            object: format!("{}/{namespace}/{name}", kind.kind),
+                            object: format!("{}/{namespace}/{name}", kind.name),
                             source: Box::new(source),
                         });
                     }
@@ -388,7 +385,7 @@ impl Applier {
             }
             Err(source) => {
                 return Err(ApplyError::Api {
-                    object: format!("{} list in {namespace}", kind.kind),
+                    object: format!("{} list in {namespace}", kind.name),
                     source: Box::new(source),
                 });
             }
@@ -407,7 +404,7 @@ impl Applier {
                     .metadata
                     .annotations
                     .as_ref()
-                    .and_then(|a| a.get(KEEP_ANNOTATION))
+                    .and_then(|a| a.get(KEEP_ON_DELETE))
                     .is_some_and(|v| v == "true");
                 owned && !kept && is_managed(live)
             })
@@ -455,7 +452,7 @@ impl Identity {
     }
 
     fn missing_api(&self) -> ApplyError {
-        ApplyError::MissingApi(format!("{} ({})", self.kind.kind, self.kind.api_version()))
+        ApplyError::MissingApi(format!("{} ({})", self.kind.name, self.kind.api_version()))
     }
 
     fn api_error(&self, source: KubeError) -> ApplyError {
@@ -474,9 +471,9 @@ impl Identity {
 impl std::fmt::Display for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.namespace.is_empty() {
-            write!(f, "{}/{}", self.kind.kind, self.name)
+            write!(f, "{}/{}", self.kind.name, self.name)
         } else {
-            write!(f, "{}/{}/{}", self.kind.kind, self.namespace, self.name)
+            write!(f, "{}/{}/{}", self.kind.name, self.namespace, self.name)
         }
     }
 }
@@ -486,8 +483,7 @@ fn is_managed(object: &DynamicObject) -> bool {
         .metadata
         .labels
         .as_ref()
-        .and_then(|labels| labels.get(MANAGED_BY_LABEL))
-        .is_some_and(|v| v == MANAGED_BY)
+        .is_some_and(|labels| team_api::labels::is_managed(labels.iter()))
 }
 
 fn annotation<'a>(object: &'a Value, key: &str) -> Option<&'a str> {

@@ -50,7 +50,7 @@ pub struct Context {
     pub metrics: Metrics,
     pub settings: Settings,
     /// Reads AWS Secrets Manager, when this build and the environment allow it.
-    pub aws: Option<std::sync::Arc<dyn crate::controllers::inputs::SecretSource>>,
+    pub aws: Option<std::sync::Arc<dyn super::inputs::SecretSource>>,
     events: EventWriter,
     failures: Mutex<HashMap<String, u32>>,
 }

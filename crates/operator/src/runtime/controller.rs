@@ -8,6 +8,7 @@
 use super::conditions::Health;
 use super::context::{Context, StatusShape};
 use super::error::ReconcileError;
+use crate::runtime::kinds::Addressed;
 use futures::stream::{BoxStream, SelectAll};
 use futures::{Stream, StreamExt};
 use k8s_openapi::NamespaceResourceScope;
@@ -69,9 +70,6 @@ impl Outcome {
     }
 }
 
-/// Label every object the operator writes carries; owned watches select on it.
-pub const MANAGED_SELECTOR: &str = "app.kubernetes.io/managed-by=team-operator";
-
 /// The Api of `K` in `namespace`, or in every namespace when `None`.
 pub fn api_in<K: Managed>(client: &Client, namespace: Option<&str>) -> Api<K> {
     match namespace {
@@ -116,7 +114,7 @@ pub fn owned_metadata_events(
     // An Api of PartialObjectMeta makes metadata-only requests.
     let api: Api<PartialObjectMeta<DynamicObject>> = kind_api_in(client, namespace, kind);
     let config = watcher::Config::default()
-        .labels(MANAGED_SELECTOR)
+        .labels(&team_api::labels::managed_selector())
         .any_semantic();
     watcher(api, config)
         .default_backoff()

@@ -3,6 +3,7 @@
 
 pub mod adopt;
 pub mod apply;
+pub mod aws;
 pub mod conditions;
 pub mod containment;
 pub mod context;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod generate;
 pub mod http;
+pub mod inputs;
 pub mod kinds;
 pub mod leader;
 pub mod metrics;

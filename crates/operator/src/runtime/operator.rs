@@ -8,6 +8,7 @@ use super::leader::{Elector, Timing};
 use super::metrics::Metrics;
 use super::options::{RunOptions, Scope};
 use super::telemetry::Logging;
+use crate::runtime::kinds::Addressed;
 use futures::future::{BoxFuture, FutureExt, join_all};
 use kube::api::{Api, ListParams};
 use kube::{Client, Config};
@@ -101,7 +102,7 @@ pub async fn run(
     let settings = Settings::new(environment, options.resync());
     let installed = installed_optional_kinds(&client, &scope).await;
     let mut context = Context::new(client, metrics.clone(), settings, &identity);
-    match crate::controllers::aws::AwsSecrets::new(&context.settings.environment.aws_region) {
+    match super::aws::AwsSecrets::new(&context.settings.environment.aws_region) {
         Ok(aws) => context.aws = Some(Arc::new(aws)),
         Err(error) => tracing::warn!(error = %error, "AWS Secrets Manager cannot be read"),
     }
@@ -262,10 +263,10 @@ pub async fn installed_optional_kinds(
         };
         match api.list(&ListParams::default().limit(1)).await {
             Ok(_) => {
-                installed.insert(kind.kind);
+                installed.insert(kind.name);
             }
             Err(error) => {
-                tracing::info!(kind = kind.kind, error = %one_line(&error.to_string()), "optional kind not available; not watched")
+                tracing::info!(kind = kind.name, error = %one_line(&error.to_string()), "optional kind not available; not watched")
             }
         }
     }

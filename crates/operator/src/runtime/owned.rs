@@ -5,7 +5,7 @@
 //! Only a summary of each object's metadata is kept (about a hundred bytes): its resource
 //! version, fingerprints of its labels, its owners and the two annotations the applier reads.
 
-use super::apply::{APPLIED_HASH_ANNOTATION, KEEP_ANNOTATION};
+use super::apply::{APPLIED_HASH_ANNOTATION, KEEP_ON_DELETE};
 use super::kinds::Kind;
 use kube::api::ObjectMeta;
 use kube::runtime::watcher;
@@ -24,7 +24,7 @@ pub struct ObjectKey {
 impl ObjectKey {
     pub fn new(kind: &'static Kind, namespace: &str, name: &str) -> Self {
         Self {
-            kind: kind.kind,
+            kind: kind.name,
             namespace: namespace.to_string(),
             name: name.to_string(),
         }
@@ -82,7 +82,7 @@ impl Summary {
                 .map(|r| intern(&r.uid))
                 .collect(),
             applied_print: annotation(APPLIED_HASH_ANNOTATION).map(fingerprint),
-            keep: annotation(KEEP_ANNOTATION).is_some_and(|v| v == "true"),
+            keep: annotation(KEEP_ON_DELETE).is_some_and(|v| v == "true"),
         }
     }
 
@@ -172,7 +172,7 @@ impl OwnedObjects {
         namespace: Option<&str>,
         event: &watcher::Event<ObjectMeta>,
     ) {
-        let scope: Scope = (kind.kind, namespace.map(str::to_string));
+        let scope: Scope = (kind.name, namespace.map(str::to_string));
         let key = |meta: &ObjectMeta| ObjectKey::of(kind, meta);
         let mut state = self.state.write().expect("cache lock");
         match event {
@@ -193,7 +193,7 @@ impl OwnedObjects {
                     .objects
                     .keys()
                     .filter(|k| {
-                        k.kind == kind.kind
+                        k.kind == kind.name
                             && namespace.is_none_or(|ns| k.namespace == ns)
                             && !seen.contains(k)
                     })
@@ -272,7 +272,7 @@ impl OwnedObjects {
         selector: &[(String, String)],
     ) -> Option<Vec<(String, Summary)>> {
         let state = self.state.read().expect("cache lock");
-        if !state.is_synced(kind.kind, namespace) {
+        if !state.is_synced(kind.name, namespace) {
             return None;
         }
         let children = state.by_owner.get(owner_uid);
@@ -280,7 +280,7 @@ impl OwnedObjects {
             children
                 .into_iter()
                 .flatten()
-                .filter(|k| k.kind == kind.kind && k.namespace == namespace)
+                .filter(|k| k.kind == kind.name && k.namespace == namespace)
                 .filter_map(|k| {
                     let summary = state.objects.get(k)?;
                     summary
@@ -322,10 +322,7 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
     fn kind(name: &str) -> &'static Kind {
-        super::super::kinds::ALL
-            .iter()
-            .find(|k| k.kind == name)
-            .unwrap()
+        Kind::lookup("v1", name).unwrap()
     }
 
     fn meta(name: &str, version: &str, owner: &str, labels: &[(&str, &str)]) -> ObjectMeta {

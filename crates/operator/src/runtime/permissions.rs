@@ -56,7 +56,7 @@ fn need(place: Place, kind: &Kind, resource: &str, verb: &str, name: Option<&str
 /// What the controllers need for one kind of the kind table.
 fn kind_needs(kind: &Kind, lease_name: &str) -> Vec<Need> {
     let mut out = Vec::new();
-    match kind.kind {
+    match kind.name {
         "Lease" => {
             // Created when missing, then read and replaced by name.
             out.push(need(

@@ -91,7 +91,7 @@ impl OwnedWatches {
     ) -> BoxStream<'static, ObjectRef<K>> {
         let (sender, receiver) = mpsc::unbounded_channel();
         self.routes
-            .entry((namespace.map(str::to_string), kind.kind))
+            .entry((namespace.map(str::to_string), kind.name))
             .or_insert_with(|| (kind, Vec::new()))
             .1
             .push(sender);
@@ -224,7 +224,7 @@ impl WatchSource for PollingWatches {
             if seen.is_some() {
                 tokio::time::sleep(interval).await;
             }
-            let params = ListParams::default().labels(controller::MANAGED_SELECTOR);
+            let params = ListParams::default().labels(&team_api::labels::managed_selector());
             let Ok(list) = api.list(&params).await else {
                 return Some((Vec::new(), (api, seen)));
             };

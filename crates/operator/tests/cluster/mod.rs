@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use team_api::{Chronicle, Connect, Flightdeck, PackageManager, PostgresDatabase, Site, Workbench};
 use team_operator::runtime::context::{Context, Settings};
+use team_operator::runtime::kinds::Addressed;
 use team_operator::runtime::kinds::{ALL, Kind};
 use team_operator::runtime::metrics::Metrics;
 use team_operator::runtime::operator::{Launch, Shutdown};
@@ -198,7 +199,7 @@ impl Cluster {
 
     /// Starts the controllers, reading AWS Secrets Manager through `aws` when given.
     pub async fn start_with_aws(
-        aws: Option<Arc<dyn team_operator::controllers::inputs::SecretSource>>,
+        aws: Option<Arc<dyn team_operator::runtime::inputs::SecretSource>>,
     ) -> Cluster {
         if let Ok(filter) = std::env::var("TEAM_TEST_LOG") {
             let _ = tracing_subscriber::fmt()
@@ -384,7 +385,7 @@ pub async fn managed_objects(client: &Client, namespace: &str) -> BTreeMap<Strin
     let mut out = BTreeMap::new();
     for kind in ALL
         .iter()
-        .filter(|k| k.kind != "Lease" && k.kind != "Event")
+        .filter(|k| k.name != "Lease" && k.name != "Event")
     {
         let api: Api<DynamicObject> = if kind.namespaced {
             Api::namespaced_with(client.clone(), namespace, &kind.api_resource())
@@ -399,9 +400,9 @@ pub async fn managed_objects(client: &Client, namespace: &str) -> BTreeMap<Strin
         };
         for item in list.items {
             let mut value = serde_json::to_value(&item).unwrap();
-            value["kind"] = json!(kind.kind);
+            value["kind"] = json!(kind.name);
             value["apiVersion"] = json!(kind.api_version());
-            out.insert(format!("{}/{}", kind.kind, item.name_any()), value);
+            out.insert(format!("{}/{}", kind.name, item.name_any()), value);
         }
     }
     out
