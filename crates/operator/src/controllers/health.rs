@@ -1,44 +1,35 @@
 //! Whether what a resource created is serving: workloads with their replicas available,
 //! databases provisioned, product resources Ready.
 
-use crate::runtime::apply::DesiredObject;
 use crate::runtime::conditions::Health;
 use crate::runtime::error::ReconcileError;
 use crate::runtime::kinds::Addressed;
-use crate::runtime::kinds::Kind;
 use kube::Client;
 use kube::api::Api;
 use kube::core::DynamicObject;
 use serde_json::Value;
+use team_api::kind::{self, Kind};
+use team_desired::Desired;
 
 /// Reason of a resource whose every dependency is serving.
 pub const AVAILABLE: &str = "Available";
 
 /// Looks at every workload, database and product resource among `desired` and sums up.
-pub async fn of(client: &Client, desired: &[DesiredObject]) -> Result<Health, ReconcileError> {
+pub async fn of(client: &Client, desired: &[Desired]) -> Result<Health, ReconcileError> {
     let mut waiting = Vec::new();
     let mut failing = Vec::new();
     let mut checked = 0;
-    for object in desired {
-        let kind = object.object["kind"].as_str().unwrap_or_default();
-        let api_version = object.object["apiVersion"].as_str().unwrap_or_default();
-        let name = object.object["metadata"]["name"]
-            .as_str()
-            .unwrap_or_default();
-        let namespace = object.object["metadata"]["namespace"]
-            .as_str()
-            .unwrap_or_default();
-        let judge: fn(&Value) -> State = match kind {
-            "Deployment" | "StatefulSet" => workload,
-            "PostgresDatabase" | "Connect" | "Workbench" | "PackageManager" | "Chronicle"
-            | "Flightdeck" => team_resource,
-            _ => continue,
-        };
-        let Some(kind_info) = Kind::lookup(api_version, kind) else {
+    for desired in desired {
+        let kind = desired.object.kind();
+        let Some(judge) = judge_of(kind) else {
             continue;
         };
-        let api: Api<DynamicObject> =
-            Api::namespaced_with(client.clone(), namespace, &kind_info.api_resource());
+        let name = desired.object.name();
+        let api: Api<DynamicObject> = Api::namespaced_with(
+            client.clone(),
+            desired.object.namespace(),
+            &kind.api_resource(),
+        );
         checked += 1;
         let state = match api.get_opt(name).await? {
             None => State::Waiting("not created yet".into()),
@@ -70,6 +61,17 @@ pub async fn of(client: &Client, desired: &[DesiredObject]) -> Result<Health, Re
             message: format!("{checked} dependent resources serving"),
         }
     })
+}
+
+/// How a kind's serving is judged, for the kinds that serve.
+fn judge_of(kind: &Kind) -> Option<fn(&Value) -> State> {
+    if [&kind::DEPLOYMENT, &kind::STATEFUL_SET].contains(&kind) {
+        Some(workload)
+    } else if kind.is_team_resource() && kind != &kind::SITE {
+        Some(team_resource)
+    } else {
+        None
+    }
 }
 
 enum State {

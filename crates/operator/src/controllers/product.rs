@@ -3,14 +3,14 @@
 //! apply, prune, and status from the health of what was applied.
 
 use super::{desired, health};
-use crate::runtime::apply::DesiredObject;
 use crate::runtime::context::{Context, StatusShape};
 use crate::runtime::controller::{Managed, Outcome};
 use crate::runtime::error::ReconcileError;
 use crate::runtime::inputs;
 use kube::ResourceExt;
 use std::sync::Arc;
-use team_desired::{BuildError, Pipeline};
+use team_api::kind;
+use team_desired::{ApplyPolicy, BuildError, Desired, Pipeline};
 
 /// Reconciles one resource of kind `K`.
 pub async fn reconcile<K: Managed + Pipeline>(
@@ -44,22 +44,23 @@ pub async fn reconcile<K: Managed + Pipeline>(
             &desired,
         )
         .await?;
-    let health = health::of(&context.client, &desired).await?;
+    let health = health::of(&context.client, &built.objects).await?;
     Ok(Outcome {
         health: Some(health),
-        shape: Some(status_shape(object.as_ref(), &desired)),
+        shape: Some(status_shape(object.as_ref(), &built.objects)),
     })
 }
 
 /// The status shape, naming the generated key Secret (`<component>-key`) when the resource
 /// has one, as the Go operator's `status.keySecretRef` does.
-fn status_shape<K: Managed>(object: &K, desired: &[DesiredObject]) -> StatusShape {
+fn status_shape<K: Managed>(object: &K, desired: &[Desired]) -> StatusShape {
     match object.status_shape() {
         StatusShape::Product { .. } => StatusShape::Product {
             key_secret: desired
                 .iter()
-                .filter(|d| !d.generate.is_empty() && d.object["kind"] == "Secret")
-                .filter_map(|d| d.object["metadata"]["name"].as_str())
+                .filter(|d| d.object.kind() == &kind::SECRET)
+                .filter(|d| matches!(&d.policy, ApplyPolicy::CreateOnce { generate } if !generate.is_empty()))
+                .map(|d| d.object.name())
                 .find(|name| name.ends_with("-key"))
                 .map(str::to_string),
         },
